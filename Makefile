@@ -1,0 +1,59 @@
+# SME Ladder — the two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export SMELADDER_DATA_DIR ?= $(CURDIR)/var
+
+# Test databases: SQLite always; PostgreSQL and MariaDB as on the project's machines.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
+
+.PHONY: run test test-sqlite test-postgres test-mariadb bench lint format env clean
+
+env: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock scripts/bootstrap-system.sh
+	bash scripts/bootstrap-system.sh
+	test -x $(BIN)/python || $(shell command -v $(PY) || echo python3) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p $(SMELADDER_DATA_DIR)
+	$(BIN)/smeladder migrate --no-input -v 0
+	$(BIN)/smeladder demo --if-empty
+	$(BIN)/smeladder demo_accounts
+	@echo "SME Ladder 中小企业梯度培育平台: http://$(HOST):$(PORT)/  (后台 /admin/)"
+	$(BIN)/smeladder runserver $(HOST):$(PORT) --noreload
+
+test: $(STAMP)
+	bash scripts/test-all-databases.sh
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+test-mariadb: $(STAMP)
+	DATABASE_URL=$(MYSQL_URL) $(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

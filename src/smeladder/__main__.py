@@ -1,0 +1,3 @@
+from smeladder.cli import main
+
+main()

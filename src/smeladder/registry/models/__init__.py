@@ -1,0 +1,21 @@
+from .enterprises import Enterprise, RDInstitution
+from .figures import AnnualFigures, Award, EquityFinancing, MakerChinaResult, PlatformScore
+from .imports import ImportRun
+from .pools import Pool, PoolMembership
+from .titles import Title, TitleCode, TitleLevel
+
+__all__ = [
+    "AnnualFigures",
+    "Award",
+    "EquityFinancing",
+    "Enterprise",
+    "ImportRun",
+    "MakerChinaResult",
+    "PlatformScore",
+    "Pool",
+    "PoolMembership",
+    "RDInstitution",
+    "Title",
+    "TitleCode",
+    "TitleLevel",
+]
