@@ -39,13 +39,13 @@ def test_district_official_sees_only_own_district(two_districts, make_user):
 
 
 def test_city_official_sees_city_not_other_city(two_districts, make_user):
-    zhangdian, boshan, other_city = two_districts
+    zhangdian, boshan, _other_city = two_districts
     user = make_user("city", Role.CITY_OFFICIAL, division_prefix="3703")
     assert set(Enterprise.objects.for_user(user)) == {zhangdian, boshan}
 
 
 def test_enterprise_user_sees_only_itself(two_districts, make_user):
-    zhangdian, boshan, _ = two_districts
+    _, boshan, _ = two_districts
     user = make_user("firm", Role.ENTERPRISE, enterprise=boshan)
     assert list(Enterprise.objects.for_user(user)) == [boshan]
     assert [a.enterprise_id for a in AnnualFigures.objects.for_user(user)] == [boshan.pk]

@@ -89,7 +89,10 @@ TEMPLATES = [
 
 def database_from_env() -> dict:
     default_sqlite = f"sqlite:///{DATA_DIR / 'smeladder.sqlite3'}"
-    url = os.environ.get("DATABASE_URL", default_sqlite)
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = default_sqlite
     config = dj_database_url.parse(url, conn_max_age=60)
     engine = config["ENGINE"]
     if engine.endswith("sqlite3"):

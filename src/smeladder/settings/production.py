@@ -15,8 +15,8 @@ import os
 
 os.environ["DEBUG"] = "0"
 
-from .base import *  # noqa: E402,F403
-from .base import env_bool  # noqa: E402
+from .base import *  # noqa: F403
+from .base import env_bool
 
 if env_bool("SMELADDER_HTTPS", True):
     SESSION_COOKIE_SECURE = True

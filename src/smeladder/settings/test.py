@@ -6,7 +6,12 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 # Hashing is not what the tests measure; MD5 keeps user creation fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# One test database per process: parallel runs (developers, CI, helpers) on one server must not
+# drop each other's database.
+if DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] != "sqlite3":  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_smeladder_{os.getpid()}"  # noqa: F405

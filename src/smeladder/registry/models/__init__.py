@@ -7,8 +7,8 @@ from .titles import Title, TitleCode, TitleLevel
 __all__ = [
     "AnnualFigures",
     "Award",
-    "EquityFinancing",
     "Enterprise",
+    "EquityFinancing",
     "ImportRun",
     "MakerChinaResult",
     "PlatformScore",

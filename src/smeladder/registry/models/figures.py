@@ -68,6 +68,9 @@ class EquityFinancing(models.Model):
             models.UniqueConstraint(fields=["enterprise", "year"], name="equity_one_per_year"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}: {self.amount}"
+
 
 class PlatformScore(models.Model):
     """专精特新发展评价 score from the national platform."""
@@ -87,6 +90,9 @@ class PlatformScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="platform_one_per_year"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}: {self.score}"
 
 
 class AwardLevel(models.TextChoices):
@@ -112,6 +118,9 @@ class Award(models.Model):
         verbose_name_plural = "科技奖励"
         ordering = ["enterprise", "year", "level", "rank"]
 
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}科技奖励 {self.year}"
+
 
 class MakerChinaGroup(models.TextChoices):
     TOP500 = "top500", "全国500强"
@@ -133,3 +142,6 @@ class MakerChinaResult(models.Model):
         verbose_name = "创客中国获奖"
         verbose_name_plural = "创客中国获奖"
         ordering = ["enterprise", "year", "group"]
+
+    def __str__(self) -> str:
+        return f"创客中国 {self.year} {self.get_group_display()}"

@@ -23,3 +23,6 @@ class ImportRun(models.Model):
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.file_name}"

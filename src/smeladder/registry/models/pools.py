@@ -52,6 +52,9 @@ class PoolMembership(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.pool_id}:{self.enterprise_id} {self.joined_on}"
+
     @property
     def is_current(self) -> bool:
         return self.left_on is None

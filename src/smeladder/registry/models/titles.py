@@ -79,9 +79,9 @@ class Title(models.Model):
         ]
         indexes = [models.Index(fields=["code", "status"]), models.Index(fields=["valid_to"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}{self.get_code_display()}（{self.valid_from}）"
+
     @property
     def track(self) -> str:
         return TRACKS.get(self.code, "local")
-
-    def __str__(self) -> str:
-        return f"{self.get_level_display()}{self.get_code_display()}（{self.valid_from}）"
