@@ -20,7 +20,7 @@ class Fact:
     zh: str
     en: str
     min: float | None = None
-    max: float | None = None
+    max: float | None = None  # for "str" facts: the maximum length
     choices: tuple[str, ...] = ()
     required: bool = False
 
@@ -39,7 +39,7 @@ TITLE_STATUSES = ("active", "expired", "revoked", "under_review")
 
 ENTERPRISE_FACTS: tuple[Fact, ...] = (
     Fact("uscc", "str", "uscc", "统一社会信用代码", "USCC", required=True),
-    Fact("name", "str", "name", "企业名称", "name", required=True),
+    Fact("name", "str", "name", "企业名称", "name", max=200, required=True),
     Fact("division_code", "str", "division_code", "行政区划代码", "division code", required=True),
     Fact("industry_code", "str", "industry_code", "国民经济行业代码", "industry code"),
     Fact("founded_on", "date", "founded_on", "成立日期", "founding date"),
@@ -294,3 +294,87 @@ TITLE_KEYS = ("code", "level", "valid_from", "valid_to", "batch", "status", "sou
 
 FACTS_BY_PATH = {fact.path: fact for fact in ENTERPRISE_FACTS}
 ANNUAL_BY_KEY = {fact.path: fact for fact in ANNUAL_FACTS}
+
+# --- Items of the structured keys -------------------------------------------------------
+# The per-year maps and lists have their own small schemas; they live here so the validator,
+# the writers and the Excel template share one set of kinds, bounds and labels.
+
+TITLE_CODES = (
+    "innovative_sme",
+    "tech_innovative_sme",
+    "specialized_sme",
+    "little_giant",
+    "single_champion",
+    "tech_sme",
+    "hnte",
+    "eaglet",
+    "gazelle",
+    "unicorn",
+)
+
+#: one element of `awards` (column = field on Award)
+AWARD_FACTS: tuple[Fact, ...] = (
+    Fact("level", "enum", "level", "级别", "level", choices=LEVELS3, required=True),
+    Fact("year", "year", "year", "年度", "year", required=True),
+    Fact("rank", "int", "rank", "完成单位排名", "rank among winning units", min=1, max=32767),
+)
+
+#: one element of `maker_china` (column = field on MakerChinaResult)
+MAKER_CHINA_FACTS: tuple[Fact, ...] = (
+    Fact("year", "year", "year", "年度", "year", required=True),
+    Fact("group", "enum", "group", "名次", "group", choices=MAKER_CHINA_GROUPS, required=True),
+)
+
+#: one element of `titles` (column = field on Title)
+TITLE_FACTS: tuple[Fact, ...] = (
+    Fact("code", "enum", "code", "称号代码", "title code", choices=TITLE_CODES, required=True),
+    Fact("level", "enum", "level", "级别", "level", choices=LEVELS3, required=True),
+    Fact("valid_from", "date", "valid_from", "有效期起", "valid from", required=True),
+    Fact("valid_to", "date", "valid_to", "有效期止", "valid to"),
+    Fact("batch", "str", "batch", "批次", "batch", max=64),
+    Fact("status", "enum", "status", "状态", "status", choices=TITLE_STATUSES),
+    Fact("source_document", "str", "source_document", "认定文件", "source document", max=300),
+)
+
+#: value of one year in `equity_financing` / `platform_score`
+EQUITY_FACT = Fact("equity_financing", "money", "amount", "新增股权融资", "new equity", min=0)
+PLATFORM_SCORE_FACT = Fact(
+    "platform_score", "decimal", "score", "平台评价得分", "platform score", min=0, max=100
+)
+
+#: labels of the structured keys themselves, for reports
+STRUCTURED_LABELS: dict[str, tuple[str, str]] = {
+    "awards": ("科技奖励", "science and technology awards"),
+    "maker_china": ("创客中国", "Maker China results"),
+    "equity_financing": ("股权融资", "equity financing"),
+    "titles": ("称号", "titles"),
+    "platform_score": ("平台评价得分", "platform scores"),
+    "annual": ("年度数据", "annual figures"),
+    "extra": ("扩展信息", "extra"),
+}
+
+#: top-level keys in the order of facts-format.md; export writes objects in this order
+TOP_LEVEL_ORDER: tuple[str, ...] = (
+    "uscc",
+    "name",
+    "division_code",
+    "industry_code",
+    "founded_on",
+    "listed",
+    "flags",
+    "niche_since",
+    "main_product",
+    "quality",
+    "digital_level",
+    "rd_institution",
+    "ip",
+    "awards",
+    "maker_china",
+    "led_standards_since",
+    "equity_financing",
+    "titles",
+    "local_feature_points",
+    "platform_score",
+    "annual",
+    "extra",
+)

@@ -41,7 +41,9 @@ class Enterprise(models.Model):
     )
     name = models.CharField("企业名称", max_length=200, db_index=True)
     division_code = models.CharField("行政区划代码", max_length=6, db_index=True)
-    industry_code = models.CharField("国民经济行业代码", max_length=5, db_index=True, blank=True)
+    industry_code = models.CharField(
+        "国民经济行业代码", max_length=5, db_index=True, null=True, blank=True
+    )
     founded_on = models.DateField("成立日期", null=True, blank=True)
     listed = models.BooleanField("已上市", null=True, blank=True)
 
