@@ -422,7 +422,9 @@ def validate(
     result = Validation()
     first_seen: dict[str, str] = {}
     checksum_failures: dict[str, str] = {}  # USCC -> location, even for records with errors
+    order: dict[str, int] = {}  # location → position in the file, to report in file order
     for source in records:
+        order.setdefault(source.location, len(order))
         checker = _RecordChecker(source, result.problems)
         clean = checker.check()
         uscc = checker.uscc
@@ -445,6 +447,8 @@ def validate(
         result, checksum_failures, set(accepted_checksum_failures), previously_accepted
     )
     result.records = [r for r in result.records if r.uscc not in rejected]
+    # Checksum decisions come last; a stable sort puts each problem beside its record's others.
+    result.problems.sort(key=lambda problem: order.get(problem.location, len(order)))
     return result
 
 
