@@ -1,0 +1,385 @@
+"""The check vocabulary: a small expression language that rulebook data is written in.
+
+Every rule is a JSON expression built from the operators below, never Python code, so the same
+definition can be evaluated here for one enterprise (with its explanation) and later compiled to
+set-based SQL (each operator has a direct SQL form, noted beside it).
+
+    literal                          5, 0.05, "provincial", true, null      -- literal
+    {"fact": "annual.{L}.revenue"}   a fact; {L} = 上年度, {L-1} the year before  -- column
+    {"item": "level"}                a field of the list element inside "exists"
+    {"year": "L-2"}                  a fiscal year as a number                -- literal
+    {"date": "on"}                   the assessment date, ISO string          -- literal
+    {"ratio": [a, b]}                a / b                                    -- a / NULLIF(b, 0)
+    {"growth": [cur, prev]}          (cur - prev) / prev                      -- idem
+    {"sum": [a, b, …]}               a + b + …                                -- +
+    {"ge"|"gt"|"le"|"lt"|"eq"|"ne": [a, b]}                                   -- comparison
+    {"in": [a, [v1, v2, …]]}                                                  -- IN
+    {"all": […]} {"any": […]} {"not": x}                                     -- AND / OR / NOT
+    {"at_least": {"n": 2, "of": […]}}                                         -- sum(CASE …) >= n
+    {"exists": {"in": "awards", "where": cond}}   some list element matches   -- EXISTS
+    {"bands": {"of": x, "table": [{"band", "from", "to", "points"}]}}        -- CASE WHEN
+    {"cases": {"table": [{"when", "band", "points"}], "else": {"band", "points"}}}  -- CASE WHEN
+    {"check": "code"}                whether another check of the rulebook passed
+    {"points": ["code", …]}          sum of those checks' points
+    {"standard": "sme_size"}         whether the enterprise passes another standard on the date
+
+Three-valued throughout: a missing fact makes its branch UNKNOWN and records the fact's path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from .facts import Facts, last_fiscal_year, resolve_period
+from .logic import (
+    COMPARISONS,
+    UNKNOWN,
+    Interval,
+    all_,
+    any_,
+    at_least,
+    compare,
+    not_,
+)
+
+BAND_EDGES = ("higher_points", "lower_points")
+
+
+class RuleError(ValueError):
+    """A rulebook expression is malformed."""
+
+
+@dataclass(frozen=True)
+class Ev:
+    """Result of evaluating an expression: the value, the facts it waits on, and for display
+    the measured value and band (e.g. a ratio and its band "A")."""
+
+    value: Any
+    missing: frozenset[str] = frozenset()
+    shown: Any = None
+    band: str | None = None
+
+
+@dataclass
+class Context:
+    facts: Facts
+    on: date
+    band_edge: str = "higher_points"
+    check_defs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    other_standard: Callable[[str], Ev] | None = None
+    item: Mapping[str, Any] | None = None
+    item_list: str = ""
+    _checks: dict[str, CheckEval] = field(default_factory=dict)
+
+    def check(self, code: str) -> CheckEval:
+        if code not in self._checks:
+            if code not in self.check_defs:
+                raise RuleError(f"unknown check {code!r}")
+            self._checks[code] = evaluate_check(self.check_defs[code], self)
+        return self._checks[code]
+
+
+@dataclass(frozen=True)
+class CheckEval:
+    """One named check evaluated for one enterprise."""
+
+    definition: Mapping[str, Any]
+    value: Any
+    passed: Any  # True / False / UNKNOWN
+    points: float | Interval | None
+    band: str | None
+    missing: frozenset[str]
+
+
+def _union(evs: list[Ev]) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for ev in evs:
+        out |= ev.missing
+    return out
+
+
+def _describe(expr: Any, ctx: Context) -> str:
+    if isinstance(expr, Mapping) and "fact" in expr:
+        return resolve_period(str(expr["fact"]), ctx.on)
+    return "denominator"
+
+
+def _op_fact(arg: Any, ctx: Context) -> Ev:
+    path = resolve_period(arg, ctx.on)
+    value = ctx.facts.get(path)
+    # An explicit null is kept as a value (it equals null) but, if it leaves the answer
+    # unknown (arithmetic, ordering), the path is what the answer waits on.
+    waits = value is UNKNOWN or value is None
+    return Ev(value, frozenset({path}) if waits else frozenset(), shown=value)
+
+
+def _op_item(arg: Any, ctx: Context) -> Ev:
+    if ctx.item is None:
+        raise RuleError('"item" used outside "exists"')
+    if arg not in ctx.item:
+        return Ev(UNKNOWN, frozenset({f"{ctx.item_list}[].{arg}"}))
+    return Ev(ctx.item[arg])
+
+
+def _op_year(arg: Any, ctx: Context) -> Ev:
+    text = str(arg)
+    if text == "L":
+        return Ev(last_fiscal_year(ctx.on))
+    if text.startswith("L-"):
+        return Ev(last_fiscal_year(ctx.on) - int(text[2:]))
+    raise RuleError(f"bad year {arg!r}")
+
+
+def _op_date(arg: Any, ctx: Context) -> Ev:
+    if arg != "on":
+        raise RuleError(f"bad date {arg!r}")
+    return Ev(ctx.on.isoformat())
+
+
+def _numbers(args: Any, ctx: Context, n: int | None = None) -> list[Ev]:
+    if not isinstance(args, list) or (n is not None and len(args) != n):
+        raise RuleError(f"expected a list of {n or 'some'} operands, got {args!r}")
+    return [evaluate(a, ctx) for a in args]
+
+
+def _divide(num: Ev, den: Ev, den_expr: Any, ctx: Context, *, minus_den: bool) -> Ev:
+    missing = num.missing | den.missing
+    if any(v is UNKNOWN or v is None for v in (num.value, den.value)):
+        return Ev(UNKNOWN, missing)
+    if den.value == 0:
+        # Undefined, not zero: the result waits on a usable denominator.
+        return Ev(UNKNOWN, missing | {f"{_describe(den_expr, ctx)} (is 0)"})
+    top = num.value - den.value if minus_den else num.value
+    value = top / den.value
+    return Ev(value, missing, shown=value)
+
+
+def _op_ratio(arg: Any, ctx: Context) -> Ev:
+    num, den = _numbers(arg, ctx, 2)
+    return _divide(num, den, arg[1], ctx, minus_den=False)
+
+
+def _op_growth(arg: Any, ctx: Context) -> Ev:
+    # (cur - prev) / prev, not cur / prev - 1: exact on band edges for whole numbers.
+    cur, prev = _numbers(arg, ctx, 2)
+    return _divide(cur, prev, arg[1], ctx, minus_den=True)
+
+
+def _op_sum(arg: Any, ctx: Context) -> Ev:
+    evs = _numbers(arg, ctx)
+    missing = _union(evs)
+    if any(ev.value is UNKNOWN or ev.value is None for ev in evs):
+        return Ev(UNKNOWN, missing)
+    total = sum(ev.value for ev in evs)
+    return Ev(total, missing, shown=total)
+
+
+def _make_compare(op: str) -> Callable[[Any, Context], Ev]:
+    def _compare(arg: Any, ctx: Context) -> Ev:
+        left, right = _numbers(arg, ctx, 2)
+        value = compare(op, left.value, right.value)
+        return Ev(value, left.missing | right.missing, shown=left.value)
+
+    return _compare
+
+
+def _op_in(arg: Any, ctx: Context) -> Ev:
+    if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[1], list):
+        raise RuleError(f'"in" takes [value, [choices]], got {arg!r}')
+    left = evaluate(arg[0], ctx)
+    value = UNKNOWN if left.value is UNKNOWN else left.value in arg[1]
+    return Ev(value, left.missing, shown=left.value)
+
+
+def _op_all(arg: Any, ctx: Context) -> Ev:
+    evs = _numbers(arg, ctx)
+    return Ev(all_(ev.value for ev in evs), _union(evs))
+
+
+def _op_any(arg: Any, ctx: Context) -> Ev:
+    evs = _numbers(arg, ctx)
+    return Ev(any_(ev.value for ev in evs), _union(evs))
+
+
+def _op_not(arg: Any, ctx: Context) -> Ev:
+    ev = evaluate(arg, ctx)
+    return Ev(not_(ev.value), ev.missing, shown=ev.shown)
+
+
+def _op_at_least(arg: Any, ctx: Context) -> Ev:
+    evs = _numbers(arg["of"], ctx)
+    return Ev(at_least(int(arg["n"]), (ev.value for ev in evs)), _union(evs))
+
+
+def _op_exists(arg: Any, ctx: Context) -> Ev:
+    name = arg["in"]
+    items = ctx.facts.get(name)
+    if items is UNKNOWN:
+        return Ev(UNKNOWN, frozenset({name}))
+    if not isinstance(items, list):
+        raise RuleError(f"fact {name!r} is not a list")
+    evs = []
+    for item in items:
+        sub = Context(
+            ctx.facts, ctx.on, ctx.band_edge, ctx.check_defs, ctx.other_standard, item, name
+        )
+        sub._checks = ctx._checks
+        evs.append(evaluate(arg["where"], sub))
+    return Ev(any_(ev.value for ev in evs), _union(evs))
+
+
+def _in_band(value: float, row: Mapping[str, Any]) -> bool:
+    lo, hi = row.get("from"), row.get("to")
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def _op_bands(arg: Any, ctx: Context) -> Ev:
+    """Closed bands; a value exactly on a shared edge falls in two, and the rulebook's
+    ``band_edge`` setting picks the one with more (or fewer) points (standards.md §6.2)."""
+    table = arg["table"]
+    of = evaluate(arg["of"], ctx)
+    if of.value is UNKNOWN or of.value is None:
+        points = [row["points"] for row in table]
+        return Ev(Interval(min(points), max(points)), of.missing)
+    rows = [row for row in table if _in_band(of.value, row)]
+    if not rows:
+        raise RuleError(f"value {of.value!r} falls in no band of {table!r}")
+    pick = max if ctx.band_edge == "higher_points" else min
+    row = pick(rows, key=lambda r: r["points"])
+    return Ev(row["points"], of.missing, shown=of.value, band=row.get("band"))
+
+
+def _op_cases(arg: Any, ctx: Context) -> Ev:
+    """First row whose condition holds; rows whose condition is unknown stay possible."""
+    possible: list[Mapping[str, Any]] = []
+    missing: frozenset[str] = frozenset()
+    for row in arg["table"]:
+        cond = evaluate(row["when"], ctx)
+        missing |= cond.missing
+        if cond.value is UNKNOWN:
+            possible.append(row)
+        elif cond.value:
+            possible.append(row)
+            break
+    else:
+        possible.append(arg["else"])
+    if len(possible) == 1:
+        row = possible[0]
+        return Ev(row["points"], frozenset(), band=row.get("band"))
+    points = [row["points"] for row in possible]
+    return Ev(Interval(min(points), max(points)), missing)
+
+
+def _op_check(arg: Any, ctx: Context) -> Ev:
+    result = ctx.check(arg)
+    return Ev(result.passed, result.missing)
+
+
+def _op_points(arg: Any, ctx: Context) -> Ev:
+    total: float | Interval = 0
+    missing: frozenset[str] = frozenset()
+    for code in arg:
+        result = ctx.check(code)
+        if result.points is None:
+            raise RuleError(f"check {code!r} has no points")
+        total = total + result.points
+        missing |= result.missing
+    return Ev(total, missing, shown=total)
+
+
+def _op_standard(arg: Any, ctx: Context) -> Ev:
+    if ctx.other_standard is None:
+        raise RuleError('"standard" needs an engine to assess the other standard')
+    return ctx.other_standard(arg)
+
+
+OPERATORS: dict[str, Callable[[Any, Context], Ev]] = {
+    "fact": _op_fact,
+    "item": _op_item,
+    "year": _op_year,
+    "date": _op_date,
+    "ratio": _op_ratio,
+    "growth": _op_growth,
+    "sum": _op_sum,
+    "in": _op_in,
+    "all": _op_all,
+    "any": _op_any,
+    "not": _op_not,
+    "at_least": _op_at_least,
+    "exists": _op_exists,
+    "bands": _op_bands,
+    "cases": _op_cases,
+    "check": _op_check,
+    "points": _op_points,
+    "standard": _op_standard,
+    **{op: _make_compare(op) for op in COMPARISONS},
+}
+
+
+def evaluate(expr: Any, ctx: Context) -> Ev:
+    if isinstance(expr, Mapping):
+        if len(expr) != 1:
+            raise RuleError(f"an expression has exactly one operator, got {sorted(expr)}")
+        (op, arg), *_ = expr.items()
+        if op not in OPERATORS:
+            raise RuleError(f"unknown operator {op!r}")
+        ev = OPERATORS[op](arg, ctx)
+        undecided = ev.value is UNKNOWN or ev.value is None or isinstance(ev.value, Interval)
+        if ev.missing and not undecided:
+            # Decided despite unknown parts (e.g. a known False in an "all"): waits on nothing.
+            ev = replace(ev, missing=frozenset())
+        return ev
+    if isinstance(expr, list):
+        raise RuleError(f"a bare list is not an expression: {expr!r}")
+    return Ev(expr)
+
+
+_LEAVES = frozenset({"fact", "item", "year", "date", "check", "points", "standard"})
+
+
+def subexpressions(op: str, arg: Any) -> list[Any]:
+    if op in _LEAVES:
+        return []
+    if op == "in":
+        return [arg[0]] if isinstance(arg, list) and arg else []
+    if op == "not":
+        return [arg]
+    if isinstance(arg, Mapping):
+        if op == "exists":
+            return [arg.get("where")]
+        if op == "bands":
+            return [arg.get("of")]
+        if op == "cases":
+            return [row.get("when") for row in arg.get("table", [])]
+        if op == "at_least":
+            return list(arg.get("of", []))
+    return list(arg) if isinstance(arg, list) else []
+
+
+def operators_in(expr: Any) -> set[str]:
+    """Every operator used in an expression (for validation)."""
+    found: set[str] = set()
+    if isinstance(expr, Mapping):
+        for op, arg in expr.items():
+            found.add(op)
+            for sub in subexpressions(op, arg):
+                found |= operators_in(sub)
+    return found
+
+
+def evaluate_check(definition: Mapping[str, Any], ctx: Context) -> CheckEval:
+    if "points" in definition:
+        ev = evaluate(definition["points"], ctx)
+        points = ev.value
+        if isinstance(points, Interval):
+            passed: Any = True if points.lo > 0 else (False if points.hi <= 0 else UNKNOWN)
+            if points.exact:
+                points = points.lo
+        else:
+            passed = points > 0
+        return CheckEval(definition, ev.shown, passed, points, ev.band, ev.missing)
+    ev = evaluate(definition["test"], ctx)
+    return CheckEval(definition, ev.shown, ev.value, None, ev.band, ev.missing)

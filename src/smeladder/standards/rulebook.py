@@ -1,0 +1,218 @@
+"""Rulebooks: dated data files of named checks, one per (standard, issuing document).
+
+Each rulebook is a JSON file under ``rulebooks/<standard>/``; a file ending ``.cases.json``
+beside it holds its rule cases (tests). A new provincial variant or a revision is a new file
+with its own ``in_force`` dates, never an edit of history. See docs/decisions/0003-rule-engine.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .checks import BAND_EDGES, OPERATORS, operators_in, subexpressions
+
+RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
+CONFIDENCE_TAGS = frozenset({"GOV", "C2", "C1", "UNCONFIRMED"})
+
+
+class RulebookError(ValueError):
+    """A rulebook data file is malformed."""
+
+
+class NoRulebookInForce(LookupError):
+    """No rulebook of this standard is in force on the date."""
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    code: str
+    standard: str
+    title: str
+    document: Mapping[str, Any]
+    in_force_from: date
+    in_force_to: date | None
+    sources: tuple[str, ...]
+    confidence: str
+    band_edge: str
+    checks: tuple[Mapping[str, Any], ...]
+    requires: tuple[str, ...] = ()
+    routes: tuple[Mapping[str, Any], ...] = ()
+    score: tuple[str, ...] = ()
+    classification: Mapping[str, Any] | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    def in_force_on(self, on: date) -> bool:
+        return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
+
+    @property
+    def check_defs(self) -> dict[str, Mapping[str, Any]]:
+        return {c["code"]: c for c in self.checks}
+
+
+def _date(value: Any, where: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RulebookError(f"{where}: {value!r} is not an ISO date") from None
+
+
+def _validate_check(check: Mapping[str, Any], where: str) -> None:
+    for key in ("code", "label", "rule", "source", "confidence"):
+        if not check.get(key):
+            raise RulebookError(f"{where}: check lacks {key!r}")
+    source = check["source"]
+    if not (isinstance(source, Mapping) and source.get("document") and source.get("article")):
+        raise RulebookError(f"{where}: check {check['code']!r} needs source.document and .article")
+    if check["confidence"] not in CONFIDENCE_TAGS:
+        raise RulebookError(f"{where}: check {check['code']!r} has bad confidence tag")
+    if ("test" in check) == ("points" in check):
+        raise RulebookError(f"{where}: check {check['code']!r} needs exactly one of test/points")
+    if "points" in check and "max_points" not in check:
+        raise RulebookError(f"{where}: points check {check['code']!r} needs max_points")
+    unknown = operators_in(check.get("test", check.get("points"))) - set(OPERATORS)
+    if unknown:
+        raise RulebookError(f"{where}: check {check['code']!r} uses unknown {sorted(unknown)}")
+
+
+def _references(expr: Any) -> set[str]:
+    """Check codes an expression refers to via "check" / "points"."""
+    found: set[str] = set()
+    if isinstance(expr, Mapping):
+        for op, arg in expr.items():
+            if op == "check":
+                found.add(arg)
+            elif op == "points":
+                found |= set(arg)
+            for sub in subexpressions(op, arg):
+                found |= _references(sub)
+    elif isinstance(expr, list):
+        for x in expr:
+            found |= _references(x)
+    return found
+
+
+def _validate_classification(cls: Mapping[str, Any], where: str) -> None:
+    for key in ("group_by", "groups", "measures", "order", "else", "pass_classes", "labels"):
+        if key not in cls:
+            raise RulebookError(f"{where}: classification lacks {key!r}")
+    codes = {g["code"] for g in cls["groups"]}
+    if cls.get("default_group") not in codes:
+        raise RulebookError(f"{where}: classification default_group must name a group")
+    for group in cls["groups"]:
+        if set(group.get("classes", {})) != set(cls["order"]):
+            raise RulebookError(f"{where}: group {group['code']!r} needs floors for {cls['order']}")
+        if not group.get("article"):
+            raise RulebookError(f"{where}: group {group['code']!r} needs its article")
+        for floors in group["classes"].values():
+            if set(floors) - set(cls["measures"]):
+                raise RulebookError(f"{where}: group {group['code']!r} uses an unknown measure")
+
+
+def parse_rulebook(data: Mapping[str, Any], where: str = "rulebook") -> Rulebook:
+    for key in ("code", "standard", "title", "document", "in_force", "sources", "confidence"):
+        if key not in data:
+            raise RulebookError(f"{where}: missing {key!r}")
+    if data["confidence"] not in CONFIDENCE_TAGS:
+        raise RulebookError(f"{where}: bad confidence tag {data['confidence']!r}")
+    band_edge = data.get("band_edge", "higher_points")
+    if band_edge not in BAND_EDGES:
+        raise RulebookError(f"{where}: band_edge must be one of {BAND_EDGES}")
+    document = data["document"]
+    if not (document.get("title") and document.get("number")):
+        raise RulebookError(f"{where}: document needs title and number")
+    checks = tuple(data.get("checks", ()))
+    codes = [c.get("code") for c in checks]
+    if len(codes) != len(set(codes)):
+        raise RulebookError(f"{where}: duplicate check codes")
+    for check in checks:
+        _validate_check(check, where)
+    routes = tuple(data.get("routes", ()))
+    classification = data.get("classification")
+    if not routes and not classification:
+        raise RulebookError(f"{where}: needs routes or a classification")
+    if classification:
+        _validate_classification(classification, where)
+    refs = _references([c.get("test", c.get("points")) for c in checks])
+    refs |= _references([r["when"] for r in routes]) | set(data.get("requires", ()))
+    refs |= set(data.get("score", ()))
+    if refs - set(codes):
+        raise RulebookError(f"{where}: refers to unknown checks {sorted(refs - set(codes))}")
+    frm = _date(data["in_force"].get("from"), where)
+    to = data["in_force"].get("to")
+    return Rulebook(
+        code=data["code"],
+        standard=data["standard"],
+        title=data["title"],
+        document=document,
+        in_force_from=frm,
+        in_force_to=_date(to, where) if to else None,
+        sources=tuple(data["sources"]),
+        confidence=data["confidence"],
+        band_edge=band_edge,
+        checks=checks,
+        requires=tuple(data.get("requires", ())),
+        routes=routes,
+        score=tuple(data.get("score", ())),
+        classification=classification,
+    )
+
+
+def load_rulebook(path: Path) -> Rulebook:
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    book = parse_rulebook(data, where=str(path))
+    return Rulebook(**{**book.__dict__, "path": path})
+
+
+def _check_no_overlap(books: Iterable[Rulebook]) -> None:
+    by_standard: dict[str, list[Rulebook]] = {}
+    for book in books:
+        by_standard.setdefault(book.standard, []).append(book)
+    for standard, group in by_standard.items():
+        group.sort(key=lambda b: b.in_force_from)
+        for a, b in itertools.pairwise(group):
+            if a.in_force_to is None or a.in_force_to >= b.in_force_from:
+                raise RulebookError(f"{standard}: {a.code} and {b.code} overlap in time")
+
+
+def load_rulebooks(directory: Path | None = None) -> tuple[Rulebook, ...]:
+    """Every rulebook under ``directory`` (default: the packaged ones), validated."""
+    if directory is None:
+        return _packaged()
+    return _load_dir(directory)
+
+
+def _load_dir(directory: Path) -> tuple[Rulebook, ...]:
+    paths = sorted(p for p in directory.rglob("*.json") if not p.name.endswith(".cases.json"))
+    books = tuple(load_rulebook(p) for p in paths)
+    codes = [b.code for b in books]
+    if len(codes) != len(set(codes)):
+        raise RulebookError("duplicate rulebook codes")
+    _check_no_overlap(books)
+    return books
+
+
+@cache
+def _packaged() -> tuple[Rulebook, ...]:
+    return _load_dir(RULEBOOK_DIR)
+
+
+def standards(rulebooks: Iterable[Rulebook] | None = None) -> list[str]:
+    books = _packaged() if rulebooks is None else rulebooks
+    return sorted({b.standard for b in books})
+
+
+def rulebook_for(standard: str, on: date, rulebooks: Iterable[Rulebook] | None = None) -> Rulebook:
+    """The rulebook of ``standard`` in force on ``on``."""
+    books = _packaged() if rulebooks is None else rulebooks
+    for book in books:
+        if book.standard == standard and book.in_force_on(on):
+            return book
+    raise NoRulebookInForce(f"no {standard} rulebook in force on {on.isoformat()}")
