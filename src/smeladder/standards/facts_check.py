@@ -1,0 +1,277 @@
+"""Checking enterprise facts for malformed values before assessing them, without a database.
+
+Strict where the importer is lenient: the engine reads values as they are, so a string where a
+number belongs (``"1,000万"`` in ``annual.2025.revenue``), a date that is not ISO, a flag that is
+not a JSON boolean, a negative head-count or a share outside 0–1 is reported, never guessed at.
+Missing keys and explicit ``null`` are fine (the engine treats them as unknown).
+
+The kinds and bounds come from the interchange schema (``registry/interchange/schema.py``, which
+has no Django imports), so a new fact is described once. Pure Python: no Django.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from smeladder.registry.interchange.schema import (
+    ANNUAL_FACTS,
+    AWARD_FACTS,
+    ENTERPRISE_FACTS,
+    EQUITY_FACT,
+    GROUPS,
+    MAKER_CHINA_FACTS,
+    PLATFORM_SCORE_FACT,
+    STRUCTURED_LABELS,
+    TITLE_FACTS,
+    Fact,
+)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^\d{4}$")
+
+TOP_FACTS: dict[str, Fact] = {f.path: f for f in ENTERPRISE_FACTS if f.group is None}
+GROUP_FACTS: dict[str, dict[str, Fact]] = {
+    group: {f.key: f for f in ENTERPRISE_FACTS if f.group == group} for group in GROUPS
+}
+ANNUAL: dict[str, Fact] = {f.key: f for f in ANNUAL_FACTS}
+LIST_ITEMS: dict[str, dict[str, Fact]] = {
+    "awards": {f.key: f for f in AWARD_FACTS},
+    "maker_china": {f.key: f for f in MAKER_CHINA_FACTS},
+    "titles": {f.key: f for f in TITLE_FACTS},
+}
+PER_YEAR: dict[str, Fact] = {
+    "equity_financing": EQUITY_FACT,
+    "platform_score": PLATFORM_SCORE_FACT,
+}
+
+
+@dataclass(frozen=True)
+class FactProblem:
+    """One malformed value: which enterprise, which field, what is wrong (Chinese and English)."""
+
+    enterprise: str  # the uscc, or "#n" (1-based position in the input) when it has none
+    path: str  # e.g. "annual.2025.revenue", "awards[0].year"
+    label_zh: str
+    label_en: str
+    zh: str
+    en: str
+
+    def message(self) -> str:
+        return (
+            f"企业 {self.enterprise} 字段 {self.path}（{self.label_zh}）：{self.zh} / "
+            f"enterprise {self.enterprise} field {self.path} ({self.label_en}): {self.en}"
+        )
+
+
+class MalformedFacts(ValueError):
+    """Some facts are malformed; ``problems`` lists every one found."""
+
+    def __init__(self, problems: list[FactProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.message() for p in problems))
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _type_name(value: Any) -> tuple[str, str]:
+    if isinstance(value, bool):
+        return "布尔值", "a boolean"
+    if isinstance(value, str):
+        return "文本", "text"
+    if isinstance(value, int | float):
+        return "数字", "a number"
+    if isinstance(value, list):
+        return "列表", "a list"
+    if isinstance(value, Mapping):
+        return "对象", "an object"
+    return type(value).__name__, type(value).__name__
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _fmt(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
+def _wrong_type(value: Any, want_zh: str, want_en: str) -> tuple[str, str]:
+    got_zh, got_en = _type_name(value)
+    return (
+        f"应为{want_zh}，实为{got_zh} {_show(value)}",
+        f"expected {want_en}, got {got_en} {_show(value)}",
+    )
+
+
+def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
+    """What is wrong with ``value`` as ``fact`` (Chinese, English), or None if it is fine."""
+    if value is None:
+        return None
+    kind = fact.kind
+    if kind == "bool":
+        return (
+            None
+            if isinstance(value, bool)
+            else _wrong_type(value, "布尔值 true/false", "true/false")
+        )
+    if kind in ("str", "enum"):
+        if not isinstance(value, str):
+            return _wrong_type(value, "文本", "text")
+        if kind == "enum" and value not in fact.choices:
+            allowed = ", ".join(fact.choices)
+            return (
+                f"取值 {_show(value)} 不在 {allowed} 之中",
+                f"{_show(value)} is not one of {allowed}",
+            )
+        if kind == "str" and fact.max is not None and len(value) > fact.max:
+            return (
+                f"长度 {len(value)} 超过 {_fmt(fact.max)}",
+                f"length {len(value)} exceeds {_fmt(fact.max)}",
+            )
+        return None
+    if kind == "date":
+        if not isinstance(value, str):
+            return _wrong_type(value, "ISO 日期 YYYY-MM-DD", "an ISO date YYYY-MM-DD")
+        try:
+            ok = bool(_ISO_DATE.match(value)) and bool(date.fromisoformat(value))
+        except ValueError:
+            ok = False
+        if not ok:
+            return (
+                f"{_show(value)} 不是 ISO 日期 YYYY-MM-DD",
+                f"{_show(value)} is not an ISO date YYYY-MM-DD",
+            )
+        return None
+    # numeric kinds: int, year, money, ratio, decimal
+    if not _is_number(value):
+        return _wrong_type(value, "数字", "a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{_show(value)} 不是有限数", f"{_show(value)} is not a finite number"
+    if kind in ("int", "year") and not float(value).is_integer():
+        return _wrong_type(value, "整数", "a whole number")
+    if kind == "year" and not 1000 <= value <= 9999:
+        return f"{_show(value)} 不是四位年份", f"{_show(value)} is not a four-digit year"
+    if fact.min is not None and value < fact.min:
+        if fact.min == 0:
+            return f"不能为负数（{_show(value)}）", f"cannot be negative ({_show(value)})"
+        return (
+            f"{_show(value)} 小于下限 {_fmt(fact.min)}",
+            f"{_show(value)} is below the minimum {_fmt(fact.min)}",
+        )
+    if fact.max is not None and value > fact.max:
+        return (
+            f"{_show(value)} 超过上限 {_fmt(fact.max)}",
+            f"{_show(value)} is above the maximum {_fmt(fact.max)}",
+        )
+    return None
+
+
+def enterprise_name(record: Any, position: int) -> str:
+    """How messages name a record: its uscc, else its 1-based position as ``#n``."""
+    if isinstance(record, Mapping):
+        uscc = record.get("uscc")
+        if isinstance(uscc, str) and uscc.strip():
+            return uscc
+    return f"#{position}"
+
+
+def check_record(record: Any, position: int = 1) -> list[FactProblem]:
+    """Every malformed value of one enterprise's facts (``position`` is 1-based)."""
+    who = enterprise_name(record, position)
+    problems: list[FactProblem] = []
+
+    def add(path: str, label: tuple[str, str], what: tuple[str, str]) -> None:
+        problems.append(FactProblem(who, path, label[0], label[1], what[0], what[1]))
+
+    def check(fact: Fact, path: str, value: Any) -> None:
+        what = value_problem(fact, value)
+        if what is not None:
+            add(path, (fact.zh, fact.en), what)
+
+    def need_object(path: str, value: Any, label: tuple[str, str]) -> bool:
+        if isinstance(value, Mapping):
+            return True
+        add(path, label, _wrong_type(value, "对象", "an object"))
+        return False
+
+    def year_keyed(path: str, value: Any, label: tuple[str, str]) -> list[tuple[str, Any]]:
+        if value is None or not need_object(path, value, label):
+            return []
+        out = []
+        for key, item in value.items():
+            if not _YEAR.match(str(key)):
+                add(
+                    f"{path}.{key}",
+                    label,
+                    (f"键 {_show(key)} 不是四位年份", f"key {_show(key)} is not a four-digit year"),
+                )
+                continue
+            out.append((f"{path}.{key}", item))
+        return out
+
+    if not isinstance(record, Mapping):
+        add("(record)", ("记录", "record"), _wrong_type(record, "JSON 对象", "a JSON object"))
+        return problems
+
+    for path, fact in TOP_FACTS.items():
+        if path in record:
+            check(fact, path, record[path])
+    for group, facts in GROUP_FACTS.items():
+        node = record.get(group)
+        if node is None or not need_object(group, node, (group, group)):
+            continue
+        for key, fact in facts.items():
+            if key in node:
+                check(fact, fact.path, node[key])
+
+    annual_label = STRUCTURED_LABELS["annual"]
+    for year_path, figures in year_keyed("annual", record.get("annual"), annual_label):
+        if figures is None or not need_object(year_path, figures, annual_label):
+            continue
+        for key, fact in ANNUAL.items():
+            if key in figures:
+                check(fact, f"{year_path}.{key}", figures[key])
+
+    for key, fact in PER_YEAR.items():
+        for year_path, value in year_keyed(key, record.get(key), STRUCTURED_LABELS[key]):
+            check(fact, year_path, value)
+
+    for key, facts in LIST_ITEMS.items():
+        items = record.get(key)
+        label = STRUCTURED_LABELS[key]
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            add(key, label, _wrong_type(items, "列表", "a list"))
+            continue
+        for i, item in enumerate(items):
+            item_path = f"{key}[{i}]"
+            if not need_object(item_path, item, label):
+                continue
+            for field_key, fact in facts.items():
+                if field_key in item:
+                    check(fact, f"{item_path}.{field_key}", item[field_key])
+    return problems
+
+
+def check_records(records: Iterable[Any]) -> list[FactProblem]:
+    """Every malformed value of every record, in input order."""
+    problems: list[FactProblem] = []
+    for position, record in enumerate(records, start=1):
+        problems.extend(check_record(record, position))
+    return problems
+
+
+def ensure_well_formed(records: Iterable[Any]) -> None:
+    """Raise :class:`MalformedFacts` listing every problem, if there is any."""
+    problems = check_records(records)
+    if problems:
+        raise MalformedFacts(problems)
