@@ -1,23 +1,21 @@
 """Checking enterprise facts for malformed values before assessing them, without a database.
 
-Strict where the importer is lenient: the engine reads values as they are, so a string where a
-number belongs (``"1,000万"`` in ``annual.2025.revenue``), a date that is not ISO, a flag that is
-not a JSON boolean, a negative head-count or a share outside 0–1 is reported, never guessed at.
-Missing keys and explicit ``null`` are fine (the engine treats them as unknown).
+The engine reads values as they are, so a string where a number belongs (``"1,000万"`` in
+``annual.2025.revenue``), a date that is not ISO, a flag that is not a JSON boolean, a negative
+head-count or a share outside 0–1 is reported, never guessed at. Missing keys and explicit
+``null`` are fine (the engine treats them as unknown).
 
-The kinds and bounds come from the interchange schema (``registry/interchange/schema.py``, which
-has no Django imports), so a new fact is described once. Pure Python: no Django.
+Each value is judged by the importer's own checker (``registry/interchange/coerce.py``) against the
+interchange schema; both are Django-free, so a fact and its checks are written once.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from smeladder.registry.interchange.coerce import Invalid, coerce, wrong_type, year_key
 from smeladder.registry.interchange.schema import (
     ANNUAL_FACTS,
     AWARD_FACTS,
@@ -30,9 +28,6 @@ from smeladder.registry.interchange.schema import (
     TITLE_FACTS,
     Fact,
 )
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR = re.compile(r"^\d{4}$")
 
 TOP_FACTS: dict[str, Fact] = {f.path: f for f in ENTERPRISE_FACTS if f.group is None}
 GROUP_FACTS: dict[str, dict[str, Fact]] = {
@@ -76,101 +71,20 @@ class MalformedFacts(ValueError):
         super().__init__("\n".join(p.message() for p in problems))
 
 
-def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _type_name(value: Any) -> tuple[str, str]:
-    if isinstance(value, bool):
-        return "布尔值", "a boolean"
-    if isinstance(value, str):
-        return "文本", "text"
-    if isinstance(value, int | float):
-        return "数字", "a number"
-    if isinstance(value, list):
-        return "列表", "a list"
-    if isinstance(value, Mapping):
-        return "对象", "an object"
-    return type(value).__name__, type(value).__name__
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _fmt(bound: float) -> str:
-    return str(int(bound)) if float(bound).is_integer() else str(bound)
-
-
 def _wrong_type(value: Any, want_zh: str, want_en: str) -> tuple[str, str]:
-    got_zh, got_en = _type_name(value)
-    return (
-        f"应为{want_zh}，实为{got_zh} {_show(value)}",
-        f"expected {want_en}, got {got_en} {_show(value)}",
-    )
+    problem = wrong_type(value, want_zh, want_en)
+    return problem.zh, problem.en
 
 
 def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
-    """What is wrong with ``value`` as ``fact`` (Chinese, English), or None if it is fine."""
-    if value is None:
-        return None
-    kind = fact.kind
-    if kind == "bool":
-        return (
-            None
-            if isinstance(value, bool)
-            else _wrong_type(value, "布尔值 true/false", "true/false")
-        )
-    if kind in ("str", "enum"):
-        if not isinstance(value, str):
-            return _wrong_type(value, "文本", "text")
-        if kind == "enum" and value not in fact.choices:
-            allowed = ", ".join(fact.choices)
-            return (
-                f"取值 {_show(value)} 不在 {allowed} 之中",
-                f"{_show(value)} is not one of {allowed}",
-            )
-        if kind == "str" and fact.max is not None and len(value) > fact.max:
-            return (
-                f"长度 {len(value)} 超过 {_fmt(fact.max)}",
-                f"length {len(value)} exceeds {_fmt(fact.max)}",
-            )
-        return None
-    if kind == "date":
-        if not isinstance(value, str):
-            return _wrong_type(value, "ISO 日期 YYYY-MM-DD", "an ISO date YYYY-MM-DD")
-        try:
-            ok = bool(_ISO_DATE.match(value)) and bool(date.fromisoformat(value))
-        except ValueError:
-            ok = False
-        if not ok:
-            return (
-                f"{_show(value)} 不是 ISO 日期 YYYY-MM-DD",
-                f"{_show(value)} is not an ISO date YYYY-MM-DD",
-            )
-        return None
-    # numeric kinds: int, year, money, ratio, decimal
-    if not _is_number(value):
-        return _wrong_type(value, "数字", "a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"{_show(value)} 不是有限数", f"{_show(value)} is not a finite number"
-    if kind in ("int", "year") and not float(value).is_integer():
-        return _wrong_type(value, "整数", "a whole number")
-    if kind == "year" and not 1000 <= value <= 9999:
-        return f"{_show(value)} 不是四位年份", f"{_show(value)} is not a four-digit year"
-    if fact.min is not None and value < fact.min:
-        if fact.min == 0:
-            return f"不能为负数（{_show(value)}）", f"cannot be negative ({_show(value)})"
-        return (
-            f"{_show(value)} 小于下限 {_fmt(fact.min)}",
-            f"{_show(value)} is below the minimum {_fmt(fact.min)}",
-        )
-    if fact.max is not None and value > fact.max:
-        return (
-            f"{_show(value)} 超过上限 {_fmt(fact.max)}",
-            f"{_show(value)} is above the maximum {_fmt(fact.max)}",
-        )
+    """What is wrong with ``value`` as ``fact`` (Chinese, English), or None if it is fine.
+
+    The importer's checker decides, so a value is well-formed here exactly when the import would
+    take it, except for the columns' storage limits, which the engine does not need."""
+    try:
+        coerce(fact, value, for_storage=False)
+    except Invalid as problem:
+        return problem.zh, problem.en
     return None
 
 
@@ -207,12 +121,10 @@ def check_record(record: Any, position: int = 1) -> list[FactProblem]:
             return []
         out = []
         for key, item in value.items():
-            if not _YEAR.match(str(key)):
-                add(
-                    f"{path}.{key}",
-                    label,
-                    (f"键 {_show(key)} 不是四位年份", f"key {_show(key)} is not a four-digit year"),
-                )
+            try:
+                year_key(key)
+            except Invalid as problem:
+                add(f"{path}.{key}", label, (problem.zh, problem.en))
                 continue
             out.append((f"{path}.{key}", item))
         return out
