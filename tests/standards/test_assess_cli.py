@@ -21,13 +21,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from smeladder.registry.management.commands.assess import Command
+from smeladder.standards.cases import cases_of
 from smeladder.standards.cli_assess import read_facts, today_in_china
-from smeladder.standards.rulebook import RULEBOOK_DIR
 
 
 def _firms(standard: str) -> dict[str, dict[str, Any]]:
-    path = next((RULEBOOK_DIR / standard).glob("*.cases.json"))
-    return json.loads(path.read_text(encoding="utf-8"))["firms"]
+    return cases_of(standard)["firms"]
 
 
 INNOVATIVE = _firms("innovative_sme")
@@ -56,7 +55,7 @@ def test_the_command_needs_no_database_checks() -> None:
 
 
 def test_rule_case_through_the_cli(tmp_path: Path) -> None:
-    # innovative_sme.cases.json "§9.3 E1: 90, pass" on 2026-05-01
+    # innovative_sme.cases.yaml "§9.3 E1: 90, pass" on 2026-05-01
     path = _write(tmp_path, "e1.json", json.dumps(INNOVATIVE["E1"], ensure_ascii=False))
     (result,) = _json(path, "--on", "2026-05-01", "--standard", "innovative_sme")
     assert result["uscc"] == "E1-EdgeParts"

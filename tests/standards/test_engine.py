@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import copy
-import json
 from datetime import date
 
 from smeladder.standards import assess
-from smeladder.standards.rulebook import RULEBOOK_DIR
+from smeladder.standards.cases import cases_of
 
-FIRMS = json.loads(
-    (RULEBOOK_DIR / "innovative_sme" / "miit-2022-63-annex1.cases.json").read_text()
-)["firms"]
+FIRMS = cases_of("innovative_sme")["firms"]
 ON = date(2026, 5, 1)
 
 

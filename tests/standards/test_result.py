@@ -6,11 +6,9 @@ import json
 from datetime import date
 
 from smeladder.standards import assess, assess_all
-from smeladder.standards.rulebook import RULEBOOK_DIR
+from smeladder.standards.cases import cases_of
 
-FIRMS = json.loads(
-    (RULEBOOK_DIR / "innovative_sme" / "miit-2022-63-annex1.cases.json").read_text()
-)["firms"]
+FIRMS = cases_of("innovative_sme")["firms"]
 KEYS = ["uscc", "standard", "rulebook", "outcome", "score", "route", "class", "checks"]
 KEYS += ["missing", "gaps"]
 

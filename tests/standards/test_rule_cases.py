@@ -1,4 +1,4 @@
-"""Rule cases kept as data beside each rulebook (``rulebooks/<standard>/*.cases.json``).
+"""Rule cases kept as data beside each rulebook (``rulebooks/<standard>/*.cases.yaml``).
 
 Expected values are transcribed from standards.md (§9 worked examples, the band tables), not
 taken from the engine's output.
@@ -6,41 +6,22 @@ taken from the engine's output.
 
 from __future__ import annotations
 
-import copy
-import json
 from datetime import date
 from typing import Any
 
 import pytest
 
 from smeladder.standards import assess
+from smeladder.standards.cases import case_facts, case_files, load_cases, rulebook_path
 from smeladder.standards.rulebook import RULEBOOK_DIR
 
-CASE_FILES = sorted(RULEBOOK_DIR.rglob("*.cases.json"))
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _remove(facts: dict[str, Any], path: str) -> None:
-    *parents, last = path.split(".")
-    node = facts
-    for part in parents:
-        node = node[part]
-    del node[last]
+CASE_FILES = case_files()
 
 
 def _cases() -> list[Any]:
     params = []
     for path in CASE_FILES:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_cases(path)
         for case in data["cases"]:
             params.append(
                 pytest.param(
@@ -51,16 +32,13 @@ def _cases() -> list[Any]:
 
 
 def test_every_rulebook_has_cases() -> None:
-    rulebooks = {p for p in RULEBOOK_DIR.rglob("*.json") if not p.name.endswith(".cases.json")}
-    with_cases = {p.with_name(p.name.replace(".cases.json", ".json")) for p in CASE_FILES}
-    assert rulebooks == with_cases
+    rulebooks = set(RULEBOOK_DIR.rglob("*.json"))
+    assert rulebooks == {rulebook_path(p) for p in CASE_FILES}
 
 
 @pytest.mark.parametrize(("standard", "firms", "case"), _cases())
 def test_rule_case(standard: str, firms: dict[str, Any], case: dict[str, Any]) -> None:
-    facts = _merge(firms[case["firm"]], case.get("facts", {}))
-    for path in case.get("remove", ()):
-        _remove(facts, path)
+    facts = case_facts(firms, case)
     result = assess(
         facts, standard, date.fromisoformat(case["on"]), band_edge=case.get("band_edge")
     ).to_dict()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from smeladder.standards import NoRulebookInForce, assess, load_rulebooks, rulebook_for
+from smeladder.standards.cases import cases_of
 from smeladder.standards.rulebook import (
     CONFIDENCE_TAGS,
     RULEBOOK_DIR,
@@ -78,8 +79,7 @@ def test_a_later_rulebook_takes_over_on_its_date(tmp_path: Path) -> None:
     sme = RULEBOOK_DIR / "sme_size" / "miit-2011-300.json"
     (tmp_path / "sme.json").write_text(sme.read_text(encoding="utf-8"), encoding="utf-8")
     books = load_rulebooks(tmp_path)
-    cases = json.loads(INNOVATIVE.with_name("miit-2022-63-annex1.cases.json").read_text())
-    e1 = cases["firms"]["E1"]  # 90 points (standards.md §9.3)
+    e1 = cases_of("innovative_sme")["firms"]["E1"]  # 90 points (standards.md §9.3)
     before = assess(e1, "innovative_sme", date(2026, 3, 31), rulebooks=books)
     after = assess(e1, "innovative_sme", date(2026, 4, 1), rulebooks=books)
     assert (before.rulebook, before.outcome) == ("miit-2022-63-annex1", "pass")

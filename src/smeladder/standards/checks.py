@@ -9,9 +9,14 @@ set-based SQL (each operator has a direct SQL form, noted beside it).
     {"item": "level"}                a field of the list element inside "exists"
     {"year": "L-2"}                  a fiscal year as a number                -- literal
     {"date": "on"}                   the assessment date, ISO string          -- literal
+    {"date": "L-end"}, "L-1-end"     31 December of the 上年度 (or before)    -- literal
     {"ratio": [a, b]}                a / b                                    -- a / NULLIF(b, 0)
     {"growth": [cur, prev]}          (cur - prev) / prev                      -- idem
     {"sum": [a, b, …]}               a + b + …                                -- +
+    {"sub": [a, b]}                  a - b                                    -- -
+    {"max"|"min": [a, b, …]}         largest / smallest (points: per end)     -- CASE WHEN
+    {"whole_years": [from, to]}      whole years from one ISO date to another -- date arithmetic
+    {"days": [from, to]}             days from one ISO date to another        -- date arithmetic
     {"ge"|"gt"|"le"|"lt"|"eq"|"ne": [a, b]}                                   -- comparison
     {"in": [a, [v1, v2, …]]}                                                  -- IN
     {"all": […]} {"any": […]} {"not": x}                                     -- AND / OR / NOT
@@ -40,6 +45,7 @@ from .logic import (
     Interval,
     all_,
     any_,
+    as_interval,
     at_least,
     compare,
     not_,
@@ -134,9 +140,27 @@ def _op_year(arg: Any, ctx: Context) -> Ev:
 
 
 def _op_date(arg: Any, ctx: Context) -> Ev:
-    if arg != "on":
-        raise RuleError(f"bad date {arg!r}")
-    return Ev(ctx.on.isoformat())
+    return Ev(named_date(arg, ctx.on).isoformat())
+
+
+def named_date(arg: Any, on: date) -> date:
+    """ "on" = the assessment date; "L-end" / "L-n-end" = 31 December of that fiscal year."""
+    text = str(arg)
+    if text == "on":
+        return on
+    if text.startswith("L") and text.endswith("-end"):
+        back = text[1:-4]
+        if back == "" or (back.startswith("-") and back[1:].isdigit()):
+            return date(last_fiscal_year(on) - int(back[1:] or 0), 12, 31)
+    raise RuleError(f"bad date {arg!r}")
+
+
+def whole_years(start: date, end: date) -> int:
+    """Completed years from ``start`` to ``end`` (a birthday count; negative if end < start)."""
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
 
 
 def _numbers(args: Any, ctx: Context, n: int | None = None) -> list[Ev]:
@@ -175,6 +199,60 @@ def _op_sum(arg: Any, ctx: Context) -> Ev:
         return Ev(UNKNOWN, missing)
     total = sum(ev.value for ev in evs)
     return Ev(total, missing, shown=total)
+
+
+def _op_sub(arg: Any, ctx: Context) -> Ev:
+    a, b = _numbers(arg, ctx, 2)
+    missing = a.missing | b.missing
+    if any(ev.value is UNKNOWN or ev.value is None for ev in (a, b)):
+        return Ev(UNKNOWN, missing)
+    return Ev(a.value - b.value, missing, shown=a.value - b.value)
+
+
+def _make_extreme(pick: Callable[..., Any]) -> Callable[[Any, Context], Ev]:
+    """Largest / smallest of numbers or points; with points still open (intervals), each end
+    separately, so max([10, 2]..[0, 8]) is [10, 10]. Unknown numbers leave it unknown."""
+
+    def _extreme(arg: Any, ctx: Context) -> Ev:
+        evs = _numbers(arg, ctx)
+        missing = _union(evs)
+        values = [ev.value for ev in evs]
+        if any(v is UNKNOWN or v is None for v in values):
+            return Ev(UNKNOWN, missing)
+        if any(isinstance(v, Interval) for v in values):
+            ivs = [as_interval(v) for v in values]
+            iv = Interval(pick(i.lo for i in ivs), pick(i.hi for i in ivs))
+            return Ev(iv.lo if iv.exact else iv, missing, shown=iv.lo if iv.exact else None)
+        best = pick(range(len(values)), key=lambda i: values[i])
+        return Ev(values[best], missing, shown=values[best], band=evs[best].band)
+
+    return _extreme
+
+
+def _dates(arg: Any, ctx: Context) -> tuple[date, date] | frozenset[str]:
+    evs = _numbers(arg, ctx, 2)
+    if any(ev.value is UNKNOWN or ev.value is None for ev in evs):
+        return _union(evs) or frozenset({"date"})
+    try:
+        return date.fromisoformat(str(evs[0].value)), date.fromisoformat(str(evs[1].value))
+    except ValueError:
+        raise RuleError(f"not ISO dates: {evs[0].value!r}, {evs[1].value!r}") from None
+
+
+def _op_whole_years(arg: Any, ctx: Context) -> Ev:
+    got = _dates(arg, ctx)
+    if isinstance(got, frozenset):
+        return Ev(UNKNOWN, got)
+    n = whole_years(*got)
+    return Ev(n, shown=n)
+
+
+def _op_days(arg: Any, ctx: Context) -> Ev:
+    got = _dates(arg, ctx)
+    if isinstance(got, frozenset):
+        return Ev(UNKNOWN, got)
+    n = (got[1] - got[0]).days
+    return Ev(n, shown=n)
 
 
 def _make_compare(op: str) -> Callable[[Any, Context], Ev]:
@@ -304,6 +382,11 @@ OPERATORS: dict[str, Callable[[Any, Context], Ev]] = {
     "ratio": _op_ratio,
     "growth": _op_growth,
     "sum": _op_sum,
+    "sub": _op_sub,
+    "max": _make_extreme(max),
+    "min": _make_extreme(min),
+    "whole_years": _op_whole_years,
+    "days": _op_days,
     "in": _op_in,
     "all": _op_all,
     "any": _op_any,

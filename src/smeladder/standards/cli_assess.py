@@ -15,7 +15,7 @@ from typing import Any
 from .engine import assess
 from .facts_check import ensure_well_formed, enterprise_name
 from .result import Result
-from .rulebook import NoRulebookInForce, load_rulebooks, rulebook_for, standards
+from .rulebook import NoRulebookInForce, has_rulebook_on, load_rulebooks, standards
 
 OUTCOME_ZH = {"pass": "通过", "fail": "未通过", "undetermined": "待定"}
 CLASS_ZH = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
@@ -92,13 +92,7 @@ def select_standards(requested: Sequence[str] | None, on: date) -> list[str]:
     known = standards()
     if not requested:
         out = []
-        for code in known:
-            try:
-                rulebook_for(code, on)
-            except NoRulebookInForce:
-                continue
-            out.append(code)
-        return out
+        return [code for code in known if has_rulebook_on(code, on)]
     out = []
     for code in requested:
         if code not in known:
@@ -106,9 +100,7 @@ def select_standards(requested: Sequence[str] | None, on: date) -> list[str]:
                 f"未知标准 {code!r}，可用：{', '.join(known)} / "
                 f"unknown standard {code!r}; known: {', '.join(known)}"
             )
-        try:
-            rulebook_for(code, on)
-        except NoRulebookInForce:
+        if not has_rulebook_on(code, on):
             raise AssessInputError(
                 f"{on.isoformat()} 没有生效的 {code} 规则集 / "
                 f"no {code} rulebook in force on {on.isoformat()}"
@@ -120,8 +112,23 @@ def select_standards(requested: Sequence[str] | None, on: date) -> list[str]:
 
 def assess_records(records: Sequence[Any], on: date, codes: Sequence[str]) -> list[Result]:
     """Check every record (raises MalformedFacts), then assess each against each standard."""
+    return [result for _, result in _assess_numbered(records, on, codes)]
+
+
+def _assess_numbered(
+    records: Sequence[Any], on: date, codes: Sequence[str]
+) -> list[tuple[int, Result]]:
+    """(1-based record position, result) pairs; a regional standard (e.g. 辽宁 瞪羚) is left out
+    for firms outside its region."""
     ensure_well_formed(records)
-    return [assess(record, code, on) for record in records for code in codes]
+    out = []
+    for pos, record in enumerate(records, start=1):
+        for code in codes:
+            try:
+                out.append((pos, assess(record, code, on)))
+            except NoRulebookInForce:
+                continue
+    return out
 
 
 def to_json(results: Iterable[Result]) -> str:
@@ -193,12 +200,9 @@ def run(text: str, on: str | date | None, requested: Sequence[str] | None, fmt: 
     when = parse_on(on)
     codes = select_standards(requested, when)
     records = read_facts(text)
-    results = assess_records(records, when, codes)
+    numbered = _assess_numbered(records, when, codes)
+    results = [result for _, result in numbered]
     if fmt == "table":
-        names = [
-            enterprise_name(record, pos)
-            for pos, record in enumerate(records, start=1)
-            for _ in codes
-        ]
+        names = [enterprise_name(records[pos - 1], pos) for pos, _ in numbered]
         return to_table(results, names)
     return to_json(results)

@@ -40,8 +40,14 @@ def assess(
     ``band_edge`` overrides the rulebook's edge convention (to show the alternative reading).
     """
     books = None if rulebooks is None else tuple(rulebooks)
-    book = rulebook_for(standard, on, books)
-    return assess_with(book, facts, on, rulebooks=books, band_edge=band_edge)
+    f = _as_facts(facts)
+    book = rulebook_for(standard, on, books, _division(f))
+    return assess_with(book, f, on, rulebooks=books, band_edge=band_edge)
+
+
+def _division(facts: Facts) -> str | None:
+    value = facts.get("division_code")
+    return value if isinstance(value, str) else None
 
 
 def assess_all(
@@ -52,13 +58,14 @@ def assess_all(
 ) -> list[Result]:
     """Assess ``facts`` against every standard that has a rulebook in force on ``on``."""
     books = None if rulebooks is None else tuple(rulebooks)
+    f = _as_facts(facts)
     out = []
     for standard in standards(books):
         try:
-            book = rulebook_for(standard, on, books)
+            book = rulebook_for(standard, on, books, _division(f))
         except LookupError:
             continue
-        out.append(assess_with(book, facts, on, rulebooks=books))
+        out.append(assess_with(book, f, on, rulebooks=books))
     return out
 
 

@@ -1,8 +1,9 @@
 """Rulebooks: dated data files of named checks, one per (standard, issuing document).
 
-Each rulebook is a JSON file under ``rulebooks/<standard>/``; a file ending ``.cases.json``
-beside it holds its rule cases (tests). A new provincial variant or a revision is a new file
-with its own ``in_force`` dates, never an edit of history. See docs/decisions/0003-rule-engine.md.
+Each rulebook is a JSON file under ``rulebooks/<standard>/``; a file ending ``.cases.yaml``
+beside it holds its rule cases (tests, see ``cases.py``). A new provincial variant or a revision
+is a new file with its own ``in_force`` dates (and ``region`` for a provincial one), never an
+edit of history. See docs/decisions/0003-rule-engine.md.
 """
 
 from __future__ import annotations
@@ -46,10 +47,22 @@ class Rulebook:
     routes: tuple[Mapping[str, Any], ...] = ()
     score: tuple[str, ...] = ()
     classification: Mapping[str, Any] | None = None
+    #: GB/T 2260 division-code prefixes the rulebook applies to ("21" = 辽宁); empty = nationwide
+    region: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
 
     def in_force_on(self, on: date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
+
+    def region_match(self, division_code: str | None) -> int | None:
+        """How specifically the rulebook applies to a firm in ``division_code``: 0 for a
+        nationwide rulebook, the prefix length for a regional one, None if it does not apply."""
+        if not self.region:
+            return 0
+        if not division_code:
+            return None
+        lengths = [len(p) for p in self.region if division_code.startswith(p)]
+        return max(lengths) if lengths else None
 
     @property
     def check_defs(self) -> dict[str, Mapping[str, Any]]:
@@ -144,6 +157,9 @@ def parse_rulebook(data: Mapping[str, Any], where: str = "rulebook") -> Rulebook
     refs |= set(data.get("score", ()))
     if refs - set(codes):
         raise RulebookError(f"{where}: refers to unknown checks {sorted(refs - set(codes))}")
+    region = tuple(data.get("region", ()))
+    if not all(isinstance(p, str) and p.isdigit() and len(p) in (2, 4, 6) for p in region):
+        raise RulebookError(f"{where}: region must list division-code prefixes (2, 4 or 6 digits)")
     frm = _date(data["in_force"].get("from"), where)
     to = data["in_force"].get("to")
     return Rulebook(
@@ -161,6 +177,7 @@ def parse_rulebook(data: Mapping[str, Any], where: str = "rulebook") -> Rulebook
         routes=routes,
         score=tuple(data.get("score", ())),
         classification=classification,
+        region=region,
     )
 
 
@@ -172,10 +189,10 @@ def load_rulebook(path: Path) -> Rulebook:
 
 
 def _check_no_overlap(books: Iterable[Rulebook]) -> None:
-    by_standard: dict[str, list[Rulebook]] = {}
+    by_standard: dict[tuple[str, tuple[str, ...]], list[Rulebook]] = {}
     for book in books:
-        by_standard.setdefault(book.standard, []).append(book)
-    for standard, group in by_standard.items():
+        by_standard.setdefault((book.standard, book.region), []).append(book)
+    for (standard, _region), group in by_standard.items():
         group.sort(key=lambda b: b.in_force_from)
         for a, b in itertools.pairwise(group):
             if a.in_force_to is None or a.in_force_to >= b.in_force_from:
@@ -190,7 +207,7 @@ def load_rulebooks(directory: Path | None = None) -> tuple[Rulebook, ...]:
 
 
 def _load_dir(directory: Path) -> tuple[Rulebook, ...]:
-    paths = sorted(p for p in directory.rglob("*.json") if not p.name.endswith(".cases.json"))
+    paths = sorted(directory.rglob("*.json"))
     books = tuple(load_rulebook(p) for p in paths)
     codes = [b.code for b in books]
     if len(codes) != len(set(codes)):
@@ -209,10 +226,29 @@ def standards(rulebooks: Iterable[Rulebook] | None = None) -> list[str]:
     return sorted({b.standard for b in books})
 
 
-def rulebook_for(standard: str, on: date, rulebooks: Iterable[Rulebook] | None = None) -> Rulebook:
-    """The rulebook of ``standard`` in force on ``on``."""
+def rulebook_for(
+    standard: str,
+    on: date,
+    rulebooks: Iterable[Rulebook] | None = None,
+    division_code: str | None = None,
+) -> Rulebook:
+    """The rulebook of ``standard`` in force on ``on`` for a firm in ``division_code``: a
+    regional rulebook (the longest matching prefix) before a nationwide one."""
     books = _packaged() if rulebooks is None else rulebooks
+    best: tuple[int, Rulebook] | None = None
     for book in books:
-        if book.standard == standard and book.in_force_on(on):
-            return book
-    raise NoRulebookInForce(f"no {standard} rulebook in force on {on.isoformat()}")
+        if book.standard != standard or not book.in_force_on(on):
+            continue
+        match = book.region_match(division_code)
+        if match is not None and (best is None or match > best[0]):
+            best = (match, book)
+    if best is None:
+        where = f" for division {division_code}" if division_code else ""
+        raise NoRulebookInForce(f"no {standard} rulebook in force on {on.isoformat()}{where}")
+    return best[1]
+
+
+def has_rulebook_on(standard: str, on: date, rulebooks: Iterable[Rulebook] | None = None) -> bool:
+    """Whether any rulebook of ``standard`` (nationwide or regional) is in force on ``on``."""
+    books = _packaged() if rulebooks is None else rulebooks
+    return any(b.standard == standard and b.in_force_on(on) for b in books)
