@@ -24,6 +24,8 @@ set-based SQL (each operator has a direct SQL form, noted beside it).
     {"exists": {"in": "awards", "where": cond}}   some list element matches   -- EXISTS
     {"bands": {"of": x, "table": [{"band", "from", "to", "points"}]}}        -- CASE WHEN
     {"cases": {"table": [{"when", "band", "points"}], "else": {"band", "points"}}}  -- CASE WHEN
+    {"title": {"codes": [c, …], "levels": [l, …]}}  holds one of these titles, valid on the
+                                     assessment date (not revoked; levels optional) -- EXISTS
     {"check": "code"}                whether another check of the rulebook passed
     {"points": ["code", …]}          sum of those checks' points
     {"standard": "sme_size"}         whether the enterprise passes another standard on the date
@@ -309,6 +311,32 @@ def _op_exists(arg: Any, ctx: Context) -> Ev:
     return Ev(any_(ev.value for ev in evs), _union(evs))
 
 
+def _title_valid(item: Mapping[str, Any], spec: Mapping[str, Any], on: str) -> bool:
+    if item.get("code") not in spec["codes"]:
+        return False
+    if spec.get("levels") and item.get("level") not in spec["levels"]:
+        return False
+    if item.get("status") == "revoked":
+        return False
+    start, end = item.get("valid_from"), item.get("valid_to")
+    return start is not None and str(start) <= on and (end is None or str(end) >= on)
+
+
+def _op_title(arg: Any, ctx: Context) -> Ev:
+    """Holds a title valid on the assessment date. A title row is a record, not a guess: a
+    missing ``valid_to`` or ``status`` means open-ended / active (facts-format.md)."""
+    if not isinstance(arg, Mapping) or not arg.get("codes"):
+        raise RuleError(f'"title" takes {{"codes": [...]}}, got {arg!r}')
+    titles = ctx.facts.get("titles")
+    if titles is UNKNOWN:
+        return Ev(UNKNOWN, frozenset({"titles"}))
+    if not isinstance(titles, list):
+        raise RuleError("fact 'titles' is not a list")
+    on = ctx.on.isoformat()
+    held = [t for t in titles if isinstance(t, Mapping) and _title_valid(t, arg, on)]
+    return Ev(bool(held), shown=[t.get("code") for t in held] or None)
+
+
 def _in_band(value: float, row: Mapping[str, Any]) -> bool:
     lo, hi = row.get("from"), row.get("to")
     return (lo is None or value >= lo) and (hi is None or value <= hi)
@@ -395,6 +423,7 @@ OPERATORS: dict[str, Callable[[Any, Context], Ev]] = {
     "exists": _op_exists,
     "bands": _op_bands,
     "cases": _op_cases,
+    "title": _op_title,
     "check": _op_check,
     "points": _op_points,
     "standard": _op_standard,
@@ -420,7 +449,7 @@ def evaluate(expr: Any, ctx: Context) -> Ev:
     return Ev(expr)
 
 
-_LEAVES = frozenset({"fact", "item", "year", "date", "check", "points", "standard"})
+_LEAVES = frozenset({"fact", "item", "year", "date", "title", "check", "points", "standard"})
 
 
 def subexpressions(op: str, arg: Any) -> list[Any]:
