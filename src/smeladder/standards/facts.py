@@ -4,7 +4,8 @@ A missing key is UNKNOWN, never 0 or False. An explicit JSON ``null`` equals onl
 whose ``valid_to`` is null has no end) and is never read as 0: arithmetic or ordering on it is
 UNKNOWN and names the fact. Paths name facts the way results report them: ``annual.2025.revenue``.
 Rule data writes years relative to the assessment: ``annual.{L}.revenue`` where ``L`` is the
-上年度 — the fiscal year before the assessment date — and ``{L-1}`` the year before that.
+上年度 — the fiscal year before the assessment date — ``{L-1}`` the year before that, and
+``{L+1}`` the year of the assessment itself (e.g. this year's platform score).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from .logic import UNKNOWN
 
-_PERIOD = re.compile(r"\{L(?:-(\d+))?\}")
+_PERIOD = re.compile(r"\{L(?:([+-])(\d+))?\}")
 
 
 def last_fiscal_year(on: date) -> int:
@@ -28,7 +29,12 @@ def last_fiscal_year(on: date) -> int:
 def resolve_period(template: str, on: date) -> str:
     """Replace ``{L}`` / ``{L-n}`` in a fact path with concrete fiscal years."""
     year = last_fiscal_year(on)
-    return _PERIOD.sub(lambda m: str(year - int(m.group(1) or 0)), template)
+
+    def _year(m: re.Match[str]) -> str:
+        step = int(m.group(2) or 0)
+        return str(year + step if m.group(1) == "+" else year - step)
+
+    return _PERIOD.sub(_year, template)
 
 
 @dataclass(frozen=True)
