@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "smeladder.accounts",
     "smeladder.reference",
     "smeladder.registry",
+    "smeladder.screening",
     "smeladder.web",
 ]
 

@@ -1,0 +1,261 @@
+"""Screening (梯度筛选): assess the whole registry, or one area, on a date and store the results.
+
+Writes go through `start_screening`: the run row, its result rows and the audit event. The SQL
+evaluator (`evaluate_sql`, set-based, inside the database) is the default; `evaluate_python`
+(one firm at a time through the standards engine) is the reference it is tested against."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+
+from smeladder.accounts.audit import record
+from smeladder.registry.models import Enterprise
+from smeladder.standards.rulebook import Rulebook, has_rulebook_on, load_rulebooks, standards
+
+from .models import Engine, Outcome, ScreeningResult, ScreeningRun, Status
+
+logger = logging.getLogger(__name__)
+
+EVALUATE_SQL_MODULE = "smeladder.screening.evaluate_sql"
+
+
+class ScreeningInputError(ValueError):
+    """The date, standards, division prefix or engine of a screening are wrong (zh / en)."""
+
+
+class SQLEngineMissingWarning(RuntimeWarning):
+    """engine="sql" was asked for but smeladder.screening.evaluate_sql is not installed."""
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def parse_date(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ScreeningInputError(
+            f"评估日期须为日期而非时间：{value!r} / the date must be a date: {value!r}"
+        )
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ScreeningInputError(
+            f"评估日期 {value!r} 不是 YYYY-MM-DD 格式 / date {value!r} is not YYYY-MM-DD"
+        ) from None
+
+
+def check_division_prefix(prefix: str | None) -> str:
+    prefix = (prefix or "").strip()
+    if prefix and not (prefix.isascii() and prefix.isdigit() and len(prefix) in (2, 4, 6)):
+        raise ScreeningInputError(
+            f"区划代码前缀 {prefix!r} 须为 2、4 或 6 位数字（或留空表示全部）/ "
+            f"division prefix {prefix!r} must be 2, 4 or 6 digits (or blank for all)"
+        )
+    return prefix
+
+
+def select_standards(requested: Iterable[str] | None, on: dt.date) -> list[str]:
+    """The requested standards (known, each with a rulebook in force on ``on``), duplicates
+    dropped; none requested → every standard with a rulebook in force on ``on``."""
+    known = standards()
+    if isinstance(requested, str):
+        requested = [requested]
+    requested = list(requested or [])
+    if not requested:
+        chosen = [code for code in known if has_rulebook_on(code, on)]
+        if not chosen:
+            raise ScreeningInputError(
+                f"{on.isoformat()} 没有任何生效的规则集 / no rulebook in force on {on.isoformat()}"
+            )
+        return chosen
+    out: list[str] = []
+    for code in requested:
+        if code not in known:
+            raise ScreeningInputError(
+                f"未知标准 {code!r}，可用：{', '.join(known)} / "
+                f"unknown standard {code!r}; known: {', '.join(known)}"
+            )
+        if not has_rulebook_on(code, on):
+            raise ScreeningInputError(
+                f"{on.isoformat()} 没有生效的 {code} 规则集 / "
+                f"no {code} rulebook in force on {on.isoformat()}"
+            )
+        if code not in out:
+            out.append(code)
+    return out
+
+
+def rulebooks_in_scope(
+    standard: str, on: dt.date, division_prefix: str, books: Iterable[Rulebook] | None = None
+) -> list[str]:
+    """Codes of the rulebooks of ``standard`` in force on ``on`` that firms in the area are
+    assessed under: the one that applies to the area as a whole (the most specific regional
+    one, else the nationwide one) and any regional rulebook for a part of the area. Usually
+    exactly one."""
+    books = load_rulebooks() if books is None else tuple(books)
+    in_force = [b for b in books if b.standard == standard and b.in_force_on(on)]
+    whole = [(b.region_match(division_prefix or None), b) for b in in_force]
+    whole = [(m, b) for m, b in whole if m is not None]
+    codes = {max(whole, key=lambda mb: mb[0])[1].code} if whole else set()
+    inside = len(division_prefix)
+    for book in in_force:
+        if any(p.startswith(division_prefix) and len(p) > inside for p in book.region):
+            codes.add(book.code)
+    return sorted(codes)
+
+
+# -- the action ------------------------------------------------------------------------------
+
+
+def _evaluator(engine: str) -> tuple[str, Callable[[ScreeningRun], int]]:
+    if engine == Engine.SQL:
+        try:
+            from smeladder.screening.evaluate_sql import evaluate_sql
+        except ModuleNotFoundError as err:
+            if err.name != EVALUATE_SQL_MODULE:
+                raise  # the module exists but something it imports does not: a real error
+            message = (
+                "SQL 计算模块（smeladder.screening.evaluate_sql）尚未提供，改用逐企业计算 / "
+                "the SQL evaluator (smeladder.screening.evaluate_sql) is not available; "
+                "falling back to the Python evaluator"
+            )
+            logger.warning(message)
+            warnings.warn(message, SQLEngineMissingWarning, stacklevel=3)
+        else:
+            return Engine.SQL, evaluate_sql
+    from .evaluate_python import evaluate_python
+
+    return Engine.PYTHON, evaluate_python
+
+
+def start_screening(
+    on: str | dt.date,
+    standards: Iterable[str] | None = None,
+    division_prefix: str = "",
+    *,
+    engine: str = Engine.SQL,
+    user: Any = None,
+) -> ScreeningRun:
+    """Assess every enterprise in ``division_prefix`` (blank = all) against ``standards`` (none
+    = all with a rulebook in force) on ``on``, and store one ScreeningResult per (enterprise,
+    standard). The results are written in one transaction: a failed run keeps its row (status
+    "failed", the error) and no results, and the error is raised again.
+
+    Raises ScreeningInputError for bad input before anything is written."""
+    on = parse_date(on)
+    codes = select_standards(standards, on)
+    prefix = check_division_prefix(division_prefix)
+    if engine not in Engine.values:
+        raise ScreeningInputError(
+            f"计算方式须为 sql 或 python，而非 {engine!r} / engine must be sql or python, "
+            f"not {engine!r}"
+        )
+    used_engine, evaluate = _evaluator(engine)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    run = ScreeningRun.objects.create(
+        on=on,
+        standards=codes,
+        division_prefix=prefix,
+        engine=used_engine,
+        rulebooks={code: ",".join(rulebooks_in_scope(code, on, prefix)) for code in codes},
+        status=Status.RUNNING,
+        started_at=timezone.now(),
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            run.enterprises = Enterprise.objects.in_division(prefix).count()
+            run.evaluations = evaluate(run)
+            run.status = Status.DONE
+            run.finished_at = timezone.now()
+            run.save(update_fields=["enterprises", "evaluations", "status", "finished_at"])
+            record("screening.run", actor=user, **_audit(run, requested_engine=engine))
+    except Exception as err:
+        run.status = Status.FAILED
+        run.finished_at = timezone.now()
+        run.enterprises = run.evaluations = 0
+        run.error = f"{type(err).__name__}: {err}"[:10000]
+        run.save(update_fields=["enterprises", "evaluations", "status", "finished_at", "error"])
+        record("screening.run_failed", actor=user, **_audit(run, requested_engine=engine))
+        raise
+    return run
+
+
+def _audit(run: ScreeningRun, requested_engine: str) -> dict[str, Any]:
+    changes = {
+        "on": run.on.isoformat(),
+        "standards": run.standards,
+        "division_prefix": run.division_prefix,
+        "engine": run.engine,
+        "rulebooks": run.rulebooks,
+        "status": run.status,
+        "enterprises": run.enterprises,
+        "evaluations": run.evaluations,
+        "seconds": round((run.finished_at - run.started_at).total_seconds(), 3),
+    }
+    if requested_engine != run.engine:
+        changes["requested_engine"] = requested_engine
+    if run.error:
+        changes["error"] = run.error
+    return {"object_type": "screening.ScreeningRun", "object_id": str(run.pk), "changes": changes}
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def outcome_counts(run: ScreeningRun) -> dict[str, dict[str, dict[str, int]]]:
+    """{standard: {rulebook: {"pass": n, "fail": n, "undetermined": n}}}, standards in the
+    run's order; one aggregate query."""
+    counts: dict[str, dict[str, dict[str, int]]] = {code: {} for code in run.standards}
+    rows = (
+        ScreeningResult.objects.filter(run=run)
+        .values("standard", "rulebook", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_book: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(Outcome.values, 0)
+    )
+    for row in rows:
+        by_book[row["standard"], row["rulebook"]][row["outcome"]] = row["n"]
+    for (standard, book), outcomes in sorted(by_book.items()):
+        counts.setdefault(standard, {})[book] = outcomes
+    return counts
+
+
+def recommendation_list(
+    run: ScreeningRun, standard: str, division_prefix: str = ""
+) -> QuerySet[ScreeningResult]:
+    """The passing results of one standard in a run, with their enterprise (uscc, name,
+    division_code, industry_code) in the same query: by division code, then score (highest
+    first, unscored last), then USCC. Combine with `.for_user(user)` in views."""
+    return (
+        ScreeningResult.objects.filter(run=run, standard=standard, outcome=Outcome.PASS)
+        .in_division(check_division_prefix(division_prefix))
+        .select_related("enterprise")
+        .only(
+            "id",
+            "run_id",
+            "standard",
+            "rulebook",
+            "outcome",
+            "score",
+            "route",
+            "size_class",
+            "enterprise__uscc",
+            "enterprise__name",
+            "enterprise__division_code",
+            "enterprise__industry_code",
+        )
+        .order_by("enterprise__division_code", F("score").desc(nulls_last=True), "enterprise__uscc")
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScreeningConfig(AppConfig):
+    name = "smeladder.screening"
+    verbose_name = "梯度筛选"
