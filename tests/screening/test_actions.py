@@ -284,3 +284,18 @@ def test_deleting_a_run_or_firm_cascades(firms) -> None:
     assert ScreeningResult.objects.filter(run=run).count() == 14
     run.delete()
     assert not ScreeningResult.objects.exists()
+
+
+@pytest.mark.parametrize("on", [dt.date(2026, 3, 31), dt.date(2026, 4, 1)])
+def test_rulebook_in_force_on_each_side_of_2026_04_01(firms, on) -> None:
+    # The 2026 办法 takes effect on 2026-04-01: each run records (and every row uses) the
+    # rulebook in force on its own date, whichever rulebooks exist by then.
+    from smeladder.standards import rulebook_for
+
+    miit = ["innovative_sme", "tech_innovative_sme", "specialized_sme", "sme_size"]
+    chosen = [s for s in miit if has_rulebook_on(s, on)]
+    run = start_screening(on, chosen, engine="python")
+    assert run.rulebooks == {s: rulebook_for(s, on).code for s in chosen}
+    assert stored(run) == expected(on, chosen)
+    used = set(ScreeningResult.objects.filter(run=run).values_list("standard", "rulebook"))
+    assert used == {(s, rulebook_for(s, on).code) for s in chosen}

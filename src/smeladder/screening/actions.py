@@ -7,7 +7,6 @@ evaluator (`evaluate_sql`, set-based, inside the database) is the default; `eval
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -22,8 +21,6 @@ from smeladder.registry.models import Enterprise
 from smeladder.standards.rulebook import Rulebook, has_rulebook_on, load_rulebooks, standards
 
 from .models import Engine, Outcome, ScreeningResult, ScreeningRun, Status
-
-logger = logging.getLogger(__name__)
 
 EVALUATE_SQL_MODULE = "smeladder.screening.evaluate_sql"
 
@@ -129,7 +126,7 @@ def _evaluator(engine: str) -> tuple[str, Callable[[ScreeningRun], int]]:
                 "the SQL evaluator (smeladder.screening.evaluate_sql) is not available; "
                 "falling back to the Python evaluator"
             )
-            logger.warning(message)
+            # Django routes warnings to the "py.warnings" logger; the command prints them.
             warnings.warn(message, SQLEngineMissingWarning, stacklevel=3)
         else:
             return Engine.SQL, evaluate_sql
