@@ -129,3 +129,23 @@ def test_the_checker_does_not_import_django() -> None:
         "assert 'django' not in sys.modules, sorted(m for m in sys.modules if 'django' in m)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": ""})
+
+
+def test_expert_scores_are_objects_of_numbers_from_0_to_100() -> None:
+    good = _with(expert_scores={"hnte": {"conversion": 27, "rd_management": 17.5, "x": None}})
+    assert check_record(good) == []
+    bad = [
+        (_with(expert_scores=[1, 2]), "expert_scores"),
+        (_with(expert_scores={"hnte": 27}), "expert_scores.hnte"),
+        (_with(expert_scores={"hnte": {"conversion": "27分"}}), "expert_scores.hnte.conversion"),
+        (_with(expert_scores={"hnte": {"conversion": True}}), "expert_scores.hnte.conversion"),
+        (_with(expert_scores={"hnte": {"conversion": -1}}), "expert_scores.hnte.conversion"),
+        (_with(expert_scores={"hnte": {"conversion": 101}}), "expert_scores.hnte.conversion"),
+        (_with(expert_scores={"hnte": {"conversion": {"a": 1}}}), "expert_scores.hnte.conversion"),
+    ]
+    for record, path in bad:
+        problems = check_record(record)
+        assert [p.path for p in problems] == [path], path
+        message = problems[0].message()
+        assert "专家评分" in message and "expert score" in message
+        assert "企业" in message and "enterprise" in message

@@ -39,6 +39,9 @@ LIST_ITEMS: dict[str, dict[str, Fact]] = {
     "maker_china": {f.key: f for f in MAKER_CHINA_FACTS},
     "titles": {f.key: f for f in TITLE_FACTS},
 }
+#: judgement scores (e.g. 高企 expert sub-scores): ``expert_scores.<standard>.<item>``, 0–100
+EXPERT_SCORE = Fact("expert_scores", "decimal", "score", "专家评分", "expert score", min=0, max=100)
+EXPERT_SCORES_LABEL = ("专家评分", "expert scores")
 PER_YEAR: dict[str, Fact] = {
     "equity_financing": EQUITY_FACT,
     "platform_score": PLATFORM_SCORE_FACT,
@@ -171,6 +174,16 @@ def check_record(record: Any, position: int = 1) -> list[FactProblem]:
             for field_key, fact in facts.items():
                 if field_key in item:
                     check(fact, f"{item_path}.{field_key}", item[field_key])
+
+    # Optional judgement scores, an object of objects of numbers: expert_scores.hnte.conversion
+    scores = record.get("expert_scores")
+    if scores is not None and need_object("expert_scores", scores, EXPERT_SCORES_LABEL):
+        for standard, items in scores.items():
+            path = f"expert_scores.{standard}"
+            if items is None or not need_object(path, items, EXPERT_SCORES_LABEL):
+                continue
+            for item, value in items.items():
+                check(EXPERT_SCORE, f"{path}.{item}", value)
     return problems
 
 
