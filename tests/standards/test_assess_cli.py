@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from django.core.management.base import CommandError
 
 from smeladder.registry.management.commands.assess import Command
 from smeladder.standards.cases import cases_of
-from smeladder.standards.cli_assess import read_facts, today_in_china
+from smeladder.standards.cli_assess import read_facts, select_standards, today_in_china
 
 
 def _firms(standard: str) -> dict[str, dict[str, Any]]:
@@ -86,8 +87,10 @@ def test_json_elements_are_exactly_the_assessment_results_object(tmp_path: Path)
 
 def test_default_is_every_standard(tmp_path: Path) -> None:
     path = _write(tmp_path, "e1.json", json.dumps(SIZE["E1"]))
-    results = _json(path, "--on", "2026-05-01")
-    assert {r["standard"] for r in results} == {"sme_size", "innovative_sme"}
+    results = _json(path, "--on", "2026-05-01", "--no-gaps")
+    in_force = set(select_standards(None, date(2026, 5, 1)))
+    assert {"sme_size", "innovative_sme"} <= in_force
+    assert {r["standard"] for r in results} == in_force
     size = next(r for r in results if r["standard"] == "sme_size")
     assert (size["outcome"], size["class"]) == ("pass", "medium")
 
@@ -247,10 +250,8 @@ def test_console_script_runs_without_a_database(tmp_path: Path) -> None:
     done = _run_console(tmp_path, str(path), "--on", "2026-05-01", "--format", "json")
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
-    assert {(r["standard"], r["outcome"]) for r in results} == {
-        ("innovative_sme", "pass"),
-        ("sme_size", "pass"),
-    }
+    outcomes = {r["standard"]: r["outcome"] for r in results}
+    assert (outcomes["innovative_sme"], outcomes["sme_size"]) == ("pass", "pass")
     assert not (tmp_path / "locked" / "absent").exists()
 
 
@@ -262,3 +263,30 @@ def test_console_script_malformed_exits_non_zero(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert firm["uscc"] in done.stderr and "annual.2025.employees" in done.stderr
     assert done.stdout == ""
+
+
+def test_json_has_verified_gaps_by_default(tmp_path: Path) -> None:
+    path = _write(tmp_path, "e4.json", json.dumps(INNOVATIVE["E4"], ensure_ascii=False))
+    (result,) = _json(path, "--on", "2026-05-01", "--standard", "innovative_sme")
+    assert result["outcome"] == "fail"
+    assert result["gaps"]
+    for gap in result["gaps"]:
+        assert gap["verified"] is True and gap["outcome_after"] == "pass"
+        assert gap["effect"].endswith("创新型中小企业评价通过")
+    (quick,) = _json(path, "--on", "2026-05-01", "--standard", "innovative_sme", "--no-gaps")
+    assert quick["gaps"] == []
+    assert {k: v for k, v in quick.items() if k != "gaps"} == {
+        k: v for k, v in result.items() if k != "gaps"
+    }
+
+
+def test_table_lists_gaps_under_the_row(tmp_path: Path) -> None:
+    path = _write(tmp_path, "e4.json", json.dumps(INNOVATIVE["E4"], ensure_ascii=False))
+    args = ("--on", "2026-05-01", "--standard", "innovative_sme", "--format", "table")
+    lines = _assess(path, *args).splitlines()
+    row = next(n for n, line in enumerate(lines) if line.startswith("E4-TradeCo"))
+    assert lines[row + 1].startswith("    差距 1：")
+    assert "创新型中小企业评价通过" in lines[row + 1]
+    quiet = _assess(path, *args, "--no-gaps").splitlines()
+    assert not any("差距" in line for line in quiet)
+    assert len(quiet) == 3

@@ -110,13 +110,16 @@ def select_standards(requested: Sequence[str] | None, on: date) -> list[str]:
     return out
 
 
-def assess_records(records: Sequence[Any], on: date, codes: Sequence[str]) -> list[Result]:
-    """Check every record (raises MalformedFacts), then assess each against each standard."""
-    return [result for _, result in _assess_numbered(records, on, codes)]
+def assess_records(
+    records: Sequence[Any], on: date, codes: Sequence[str], *, gaps: bool = False
+) -> list[Result]:
+    """Check every record (raises MalformedFacts), then assess each against each standard
+    (``gaps=True``: with verified gaps, see gaps.py)."""
+    return [result for _, result in _assess_numbered(records, on, codes, gaps=gaps)]
 
 
 def _assess_numbered(
-    records: Sequence[Any], on: date, codes: Sequence[str]
+    records: Sequence[Any], on: date, codes: Sequence[str], *, gaps: bool = False
 ) -> list[tuple[int, Result]]:
     """(1-based record position, result) pairs; a regional standard (e.g. 辽宁 瞪羚) is left out
     for firms outside its region."""
@@ -125,7 +128,7 @@ def _assess_numbered(
     for pos, record in enumerate(records, start=1):
         for code in codes:
             try:
-                out.append((pos, assess(record, code, on)))
+                out.append((pos, assess(record, code, on, gaps=gaps)))
             except NoRulebookInForce:
                 continue
     return out
@@ -183,8 +186,14 @@ def table_rows(results: Sequence[Result], names: Sequence[str] | None = None) ->
     return rows
 
 
+def gap_lines(result: Result) -> list[str]:
+    """The indented "差距" lines shown under a table row: one per gap, its effect."""
+    return [f"    差距 {n}：{gap['effect']}" for n, gap in enumerate(result.gaps, start=1)]
+
+
 def to_table(results: Sequence[Result], names: Sequence[str] | None = None) -> str:
-    """A readable Chinese table: USCC, 标准, 规则集, 结论, 得分, 缺少的事实."""
+    """A readable Chinese table: USCC, 标准, 规则集, 结论, 得分, 缺少的事实; a result's gaps (if
+    any) are listed on indented "差距" lines under its row."""
     rows = [list(HEADERS), *table_rows(results, names)]
     widths = [max(_width(row[c]) for row in rows) for c in range(len(HEADERS))]
     lines = []
@@ -192,15 +201,25 @@ def to_table(results: Sequence[Result], names: Sequence[str] | None = None) -> s
         lines.append("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
+        else:
+            lines.extend(gap_lines(results[n - 1]))
     return "\n".join(lines)
 
 
-def run(text: str, on: str | date | None, requested: Sequence[str] | None, fmt: str) -> str:
-    """The whole command: parse, check, assess, render. Raises AssessInputError/MalformedFacts."""
+def run(
+    text: str,
+    on: str | date | None,
+    requested: Sequence[str] | None,
+    fmt: str,
+    *,
+    gaps: bool = True,
+) -> str:
+    """The whole command: parse, check, assess (with gaps unless ``gaps=False``), render.
+    Raises AssessInputError/MalformedFacts."""
     when = parse_on(on)
     codes = select_standards(requested, when)
     records = read_facts(text)
-    numbered = _assess_numbered(records, when, codes)
+    numbered = _assess_numbered(records, when, codes, gaps=gaps)
     results = [result for _, result in numbered]
     if fmt == "table":
         names = [enterprise_name(records[pos - 1], pos) for pos, _ in numbered]

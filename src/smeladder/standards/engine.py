@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -34,15 +35,26 @@ def assess(
     *,
     rulebooks: Iterable[Rulebook] | None = None,
     band_edge: str | None = None,
+    gaps: bool = False,
 ) -> Result:
     """Assess ``facts`` against the rulebook of ``standard`` in force on ``on``.
 
     ``band_edge`` overrides the rulebook's edge convention (to show the alternative reading).
+    ``gaps=True`` fills ``Result.gaps`` with verified changes that would pass (see gaps.py).
     """
     books = None if rulebooks is None else tuple(rulebooks)
     f = _as_facts(facts)
     book = rulebook_for(standard, on, books, _division(f))
-    return assess_with(book, f, on, rulebooks=books, band_edge=band_edge)
+    result = assess_with(book, f, on, rulebooks=books, band_edge=band_edge)
+    return _with_gaps(result, f, on, books) if gaps else result
+
+
+def _with_gaps(
+    result: Result, facts: Facts, on: date, books: tuple[Rulebook, ...] | None
+) -> Result:
+    from .gaps import find_gaps
+
+    return replace(result, gaps=find_gaps(facts, result, on, rulebooks=books))
 
 
 def _division(facts: Facts) -> str | None:
@@ -55,8 +67,10 @@ def assess_all(
     on: date,
     *,
     rulebooks: Iterable[Rulebook] | None = None,
+    gaps: bool = False,
 ) -> list[Result]:
-    """Assess ``facts`` against every standard that has a rulebook in force on ``on``."""
+    """Assess ``facts`` against every standard that has a rulebook in force on ``on``
+    (``gaps=True``: with their gaps)."""
     books = None if rulebooks is None else tuple(rulebooks)
     f = _as_facts(facts)
     out = []
@@ -65,7 +79,8 @@ def assess_all(
             book = rulebook_for(standard, on, books, _division(f))
         except LookupError:
             continue
-        out.append(assess_with(book, f, on, rulebooks=books))
+        result = assess_with(book, f, on, rulebooks=books)
+        out.append(_with_gaps(result, f, on, books) if gaps else result)
     return out
 
 

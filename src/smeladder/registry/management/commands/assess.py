@@ -40,6 +40,14 @@ class Command(BaseCommand):
             help="标准代码，可重复；默认全部 / standard code, repeatable (default: all)",
         )
         parser.add_argument("--format", choices=("json", "table"), default="json")
+        parser.add_argument(
+            "--no-gaps",
+            action="store_true",
+            help=(
+                "不计算差距（更快）/ skip the gaps (the smallest verified changes that would "
+                "pass; computed by default)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
@@ -51,7 +59,13 @@ class Command(BaseCommand):
         if isinstance(standards, str):
             standards = [standards]
         try:
-            output = run(text, options.get("on"), standards, options.get("format") or "json")
+            output = run(
+                text,
+                options.get("on"),
+                standards,
+                options.get("format") or "json",
+                gaps=not options.get("no_gaps", False),
+            )
         except MalformedFacts as err:
             count = len(err.problems)
             raise CommandError(
