@@ -194,17 +194,30 @@ def test_undetermined_asks_for_the_missing_fact() -> None:
     _assert_verified(facts, "innovative_sme", gaps)
 
 
-def test_a_plan_when_no_single_change_suffices() -> None:
-    # innovation, growth and specialization all fail: no one change passes the score route,
-    # and the direct conditions are taken away by a restricted test rulebook set below
-    facts = _firm(
-        "E4",
-        equity_financing={"2023": 0, "2024": 0, "2025": 0},
-    )
-    result = assess(facts, "innovative_sme", ON)
-    assert result.outcome == "fail"
-    gaps = _gaps(facts, "innovative_sme", limit=50)
-    _assert_verified(facts, "innovative_sme", gaps)
+def test_a_plan_when_no_single_change_suffices(tmp_path: Path) -> None:
+    # innovative_sme with its score route only (a test copy): E4 (35) lacks innovation (0 < 20)
+    # and growth (10 < 15) at once, so no one change passes; a plan of several does
+    shutil.copytree(RULEBOOK_DIR / "sme_size", tmp_path / "sme_size")
+    (tmp_path / "innovative_sme").mkdir()
+    source = next((RULEBOOK_DIR / "innovative_sme").glob("*.json"))
+    book = json.loads(source.read_text(encoding="utf-8"))
+    book["routes"] = [r for r in book["routes"] if r["route"] == "score"]
+    (tmp_path / "innovative_sme" / "score-only.json").write_text(json.dumps(book))
+    books = load_rulebooks(tmp_path)
+    facts = FIRMS["E4"]
+    assert assess(facts, "innovative_sme", ON, rulebooks=books).outcome == "fail"
+    gaps = find_gaps(facts, "innovative_sme", ON, rulebooks=books, budget=None)
+    assert [g["kind"] for g in gaps] == ["plan"]
+    plan = gaps[0]
+    assert 2 <= len(plan["changes"]) <= 4
+    assert plan["fact"] == plan["changes"][0]["fact"]
+    assert all(c["change"] not in (0, None) or c["to"] is not None for c in plan["changes"])
+    _assert_verified(facts, "innovative_sme", gaps, rulebooks=books)
+    # each change is needed: leaving any one out fails
+    for n in range(len(plan["changes"])):
+        partial = {**plan, "changes": plan["changes"][:n] + plan["changes"][n + 1 :]}
+        outcome = assess(_applied(facts, partial, ON), "innovative_sme", ON, rulebooks=books)
+        assert outcome.outcome != "pass"
 
 
 def _next_rung_books(tmp_path: Path, next_rule: dict[str, Any]) -> Any:
