@@ -24,6 +24,7 @@ from django.core.management.base import CommandError
 from smeladder.registry.management.commands.assess import Command
 from smeladder.standards.cases import cases_of
 from smeladder.standards.cli_assess import read_facts, select_standards, today_in_china
+from smeladder.standards.engine import assess_all
 
 
 def _firms(standard: str) -> dict[str, dict[str, Any]]:
@@ -88,9 +89,11 @@ def test_json_elements_are_exactly_the_assessment_results_object(tmp_path: Path)
 def test_default_is_every_standard(tmp_path: Path) -> None:
     path = _write(tmp_path, "e1.json", json.dumps(SIZE["E1"]))
     results = _json(path, "--on", "2026-05-01", "--no-gaps")
-    in_force = set(select_standards(None, date(2026, 5, 1)))
-    assert {"sme_size", "innovative_sme"} <= in_force
-    assert {r["standard"] for r in results} == in_force
+    # every standard in force that applies to the firm (regional ones need its division)
+    on = date(2026, 5, 1)
+    applies = {r.standard for r in assess_all(SIZE["E1"], on)}
+    assert {"sme_size", "innovative_sme"} <= applies <= set(select_standards(None, on))
+    assert {r["standard"] for r in results} == applies
     size = next(r for r in results if r["standard"] == "sme_size")
     assert (size["outcome"], size["class"]) == ("pass", "medium")
 
