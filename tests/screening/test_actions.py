@@ -19,7 +19,7 @@ from smeladder.screening.actions import (
     rulebooks_in_scope,
     start_screening,
 )
-from smeladder.screening.evaluate_python import engine_facts
+from smeladder.screening.evaluate_python import registry_facts
 from smeladder.screening.models import ScreeningResult, ScreeningRun
 from smeladder.standards import NoRulebookInForce, assess
 from smeladder.standards.rulebook import has_rulebook_on, load_rulebooks, parse_rulebook
@@ -56,7 +56,7 @@ def expected(on: dt.date, standards: list[str], prefix: str = "") -> dict[tuple[
     for facts in iter_facts(prefix):
         for standard in standards:
             try:
-                d = assess(engine_facts(facts), standard, on).to_dict()
+                d = assess(registry_facts(facts), standard, on).to_dict()
             except NoRulebookInForce:
                 continue
             out[facts["uscc"], standard] = {

@@ -50,6 +50,19 @@ def engine_facts(value: Any) -> Any:
     return value
 
 
+#: lists the registry keeps as complete records: a firm with no rows holds none (not "unknown")
+RECORD_LISTS = ("titles", "awards", "maker_china")
+
+
+def registry_facts(obj: dict[str, Any]) -> dict[str, Any]:
+    """Exported facts as the engine reads a registry record: Decimals as floats and the record
+    lists present (empty when the registry has no rows), exactly what the SQL path sees."""
+    facts = engine_facts(obj)
+    for key in RECORD_LISTS:
+        facts.setdefault(key, [])
+    return facts
+
+
 def _batches(items: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for item in items:
@@ -72,7 +85,7 @@ def evaluate_python(run: ScreeningRun) -> int:
         )
         rows: list[ScreeningResult] = []
         for obj in batch:
-            facts = Facts(engine_facts(obj))
+            facts = Facts(registry_facts(obj))
             for standard in run.standards:
                 try:
                     result = assess(facts, standard, run.on)

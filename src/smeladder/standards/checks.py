@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from .facts import Facts, last_fiscal_year, resolve_period
@@ -117,7 +118,7 @@ def _describe(expr: Any, ctx: Context) -> str:
 
 def _op_fact(arg: Any, ctx: Context) -> Ev:
     path = resolve_period(arg, ctx.on)
-    value = ctx.facts.get(path)
+    value = _plain_number(ctx.facts.get(path))
     # An explicit null is kept as a value (it equals null) but, if it leaves the answer
     # unknown (arithmetic, ordering), the path is what the answer waits on.
     waits = value is UNKNOWN or value is None
@@ -129,7 +130,13 @@ def _op_item(arg: Any, ctx: Context) -> Ev:
         raise RuleError('"item" used outside "exists"')
     if arg not in ctx.item:
         return Ev(UNKNOWN, frozenset({f"{ctx.item_list}[].{arg}"}))
-    return Ev(ctx.item[arg])
+    return Ev(_plain_number(ctx.item[arg]))
+
+
+def _plain_number(value: Any) -> Any:
+    # Registry money is Decimal; the engine computes in binary floating point like the SQL
+    # path (CAST … AS DOUBLE), and float + Decimal would not even add.
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _op_year(arg: Any, ctx: Context) -> Ev:

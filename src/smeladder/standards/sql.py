@@ -1,0 +1,732 @@
+"""Compile a rulebook to one set-based SQL query: the second speed of "one definition, two speeds".
+
+The same check expressions that ``checks.evaluate`` walks for one firm are walked here once and
+turned into SQL over the registry tables (one row per enterprise; the fiscal years a rule reads
+are LEFT JOINed by year). SQL's NULL is the engine's UNKNOWN and SQL's AND / OR / NOT are already
+Kleene's three-valued logic, so the vocabulary maps one to one:
+
+- numbers are ``CAST(… AS DOUBLE PRECISION)`` (binary floating point, as the Python path computes),
+  a ratio divides by ``NULLIF(b, 0)`` (a zero denominator is unknown, not 0);
+- points are a pair of SQL expressions (lowest, highest still possible), so an unknown band value
+  spans its table exactly like ``Interval`` does;
+- ``exists`` over a list is three-valued (``EXISTS … WHERE cond`` or, failing that, ``… WHERE cond
+  IS NULL`` → unknown); the registry's lists (titles, awards, 创客中国) are complete records, so a
+  firm with no rows has none;
+- ``whole_years`` / ``days`` from a date column to a fixed date become a comparison of the column
+  with a date computed here, so no dialect's date functions are needed.
+
+The query is written once in PostgreSQL syntax and transpiled by SQLGlot to SQLite, MySQL/MariaDB,
+DuckDB or Spark SQL. Facts the registry does not hold (e.g. ``expert_scores.*``) are NULL here.
+Pure Python: no Django import (table names are parameters; ``Tables`` has the registry's).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlglot
+
+from smeladder.registry.interchange.schema import (
+    ANNUAL_FACTS,
+    AWARD_FACTS,
+    ENTERPRISE_FACTS,
+    MAKER_CHINA_FACTS,
+    TITLE_FACTS,
+    Fact,
+)
+
+from .checks import RuleError, named_date
+from .facts import last_fiscal_year, resolve_period
+from .logic import COMPARISONS
+from .rulebook import Rulebook, rulebook_for
+
+#: SQLGlot dialect per database vendor (Django's ``connection.vendor``) and analytic engine
+DIALECTS = {
+    "sqlite": "sqlite",
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "duckdb": "duckdb",
+    "spark": "spark",
+}
+NUMERIC_KINDS = frozenset({"money", "ratio", "int", "year", "score"})
+
+
+class SqlUnsupported(RuleError):
+    """An expression the SQL path cannot express (every packaged rulebook is tested to compile)."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Where the facts live (the registry's Django tables by default)."""
+
+    enterprise: str = "registry_enterprise"
+    annual: str = "registry_annualfigures"
+    equity: str = "registry_equityfinancing"
+    platform: str = "registry_platformscore"
+    title: str = "registry_title"
+    award: str = "registry_award"
+    maker_china: str = "registry_makerchinaresult"
+
+
+# --- compiled values ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bool:
+    sql: str  # TRUE / FALSE / NULL
+
+
+@dataclass(frozen=True)
+class Num:
+    sql: str  # a number or NULL
+
+
+@dataclass(frozen=True)
+class Pts:
+    lo: str  # never NULL
+    hi: str
+
+
+@dataclass(frozen=True)
+class Text:
+    sql: str
+
+
+@dataclass(frozen=True)
+class Lit:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """whole_years / days from a date column to a fixed date (kept symbolic for comparisons)."""
+
+    unit: str  # "years" | "days"
+    column: str
+    to: date
+
+
+Value = Bool | Num | Pts | Text | Lit | Span
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _num(v: Value) -> str:
+    if isinstance(v, Lit):
+        if v.value is None or isinstance(v.value, bool) or not isinstance(v.value, int | float):
+            raise SqlUnsupported(f"not a number: {v.value!r}")
+        return literal(v.value)
+    if isinstance(v, Num):
+        return v.sql
+    raise SqlUnsupported(f"expected a number, got {type(v).__name__}")
+
+
+def _pts(v: Value) -> Pts:
+    if isinstance(v, Pts):
+        return v
+    if isinstance(v, Lit) and isinstance(v.value, int | float) and not isinstance(v.value, bool):
+        return Pts(literal(v.value), literal(v.value))
+    raise SqlUnsupported(f"expected points, got {type(v).__name__}")
+
+
+def _bool(v: Value) -> str:
+    if isinstance(v, Bool):
+        return v.sql
+    if isinstance(v, Lit) and (isinstance(v.value, bool) or v.value is None):
+        return literal(v.value)
+    raise SqlUnsupported(f"expected a condition, got {type(v).__name__}")
+
+
+def _scalar(v: Value) -> str:
+    if isinstance(v, Bool | Num | Text):
+        return v.sql
+    if isinstance(v, Lit):
+        return literal(v.value)
+    raise SqlUnsupported(f"expected a value, got {type(v).__name__}")
+
+
+def _case_bool(true_when: str, false_when: str) -> str:
+    return f"(CASE WHEN {true_when} THEN TRUE WHEN {false_when} THEN FALSE ELSE NULL END)"
+
+
+def _is_true(cond: str) -> str:
+    return f"(({cond}) IS TRUE)"
+
+
+def _not_false(cond: str) -> str:
+    return f"(({cond}) IS NOT FALSE)"
+
+
+# --- fact paths → columns ------------------------------------------------------------------
+
+_TOP = {f.path: f for f in ENTERPRISE_FACTS}
+_ANNUAL = {f.key: f for f in ANNUAL_FACTS}
+_ITEMS: dict[str, tuple[str, dict[str, Fact]]] = {
+    "awards": ("award", {f.key: f for f in AWARD_FACTS}),
+    "maker_china": ("maker_china", {f.key: f for f in MAKER_CHINA_FACTS}),
+    "titles": ("title", {f.key: f for f in TITLE_FACTS}),
+}
+
+
+def _typed(column_sql: str, kind: str) -> Value:
+    if kind in NUMERIC_KINDS:
+        return Num(f"CAST({column_sql} AS DOUBLE PRECISION)")
+    if kind == "bool":
+        return Bool(column_sql)
+    if kind == "date":
+        return Text(column_sql)
+    return Text(column_sql)
+
+
+@dataclass
+class _Compiler:
+    book: Rulebook
+    on: date
+    tables: Tables
+    books: tuple[Rulebook, ...] | None
+    band_edge: str
+    joins: dict[str, str] = field(default_factory=dict)
+    _checks: dict[str, Value] = field(default_factory=dict)
+    _item: tuple[str, str, dict[str, Fact]] | None = None  # (list name, alias, facts)
+    _depth: int = 0
+
+    # joins are shared with compilers of other standards ({"standard": …})
+    def _join(self, alias: str, table: str, year: int, column: str = "year") -> str:
+        if alias not in self.joins:
+            self.joins[alias] = (
+                f"LEFT JOIN {q(table)} {alias} ON {alias}.{q('enterprise_id')} = e.{q('id')} "
+                f"AND {alias}.{q(column)} = {year}"
+            )
+        return alias
+
+    def fact(self, path: str) -> Value:
+        if path in _TOP:
+            f = _TOP[path]
+            return _typed(f"e.{q(f.column)}", f.kind)
+        parts = path.split(".")
+        if len(parts) == 3 and parts[0] == "annual" and parts[1].isdigit() and parts[2] in _ANNUAL:
+            alias = self._join(f"a{parts[1]}", self.tables.annual, int(parts[1]))
+            f = _ANNUAL[parts[2]]
+            return _typed(f"{alias}.{q(f.column)}", f.kind)
+        if len(parts) == 2 and parts[1].isdigit():
+            if parts[0] == "equity_financing":
+                alias = self._join(f"q{parts[1]}", self.tables.equity, int(parts[1]))
+                return _typed(f"{alias}.{q('amount')}", "money")
+            if parts[0] == "platform_score":
+                alias = self._join(f"p{parts[1]}", self.tables.platform, int(parts[1]))
+                return _typed(f"{alias}.{q('score')}", "money")
+        # A fact the registry does not hold (expert scores, valuations): unknown.
+        return Lit(None)
+
+    # --- the vocabulary --------------------------------------------------------------------
+
+    def compile(self, expr: Any) -> Value:
+        if isinstance(expr, Mapping):
+            if len(expr) != 1:
+                raise RuleError(f"an expression has exactly one operator, got {sorted(expr)}")
+            (op, arg), *_ = expr.items()
+            method = getattr(self, f"op_{op}", None)
+            if method is None:
+                if op in COMPARISONS:
+                    return self.compare(op, arg)
+                raise SqlUnsupported(f"operator {op!r} has no SQL form")
+            return method(arg)
+        if isinstance(expr, list):
+            raise RuleError(f"a bare list is not an expression: {expr!r}")
+        return Lit(expr)
+
+    def op_fact(self, arg: Any) -> Value:
+        return self.fact(resolve_period(str(arg), self.on))
+
+    def op_item(self, arg: Any) -> Value:
+        if self._item is None:
+            raise RuleError('"item" used outside "exists"')
+        _name, alias, facts = self._item
+        if arg not in facts:
+            return Lit(None)
+        f = facts[arg]
+        return _typed(f"{alias}.{q(f.column)}", f.kind)
+
+    def op_year(self, arg: Any) -> Value:
+        text = str(arg)
+        if text == "L":
+            return Lit(last_fiscal_year(self.on))
+        if text.startswith("L-"):
+            return Lit(last_fiscal_year(self.on) - int(text[2:]))
+        raise RuleError(f"bad year {arg!r}")
+
+    def op_date(self, arg: Any) -> Value:
+        return Lit(named_date(arg, self.on).isoformat())
+
+    def _two(self, arg: Any) -> tuple[Value, Value]:
+        if not isinstance(arg, list) or len(arg) != 2:
+            raise RuleError(f"expected two operands, got {arg!r}")
+        return self.compile(arg[0]), self.compile(arg[1])
+
+    def op_ratio(self, arg: Any) -> Value:
+        a, b = self._two(arg)
+        return Num(f"(({_num(a)}) / NULLIF(({_num(b)}), 0))")
+
+    def op_growth(self, arg: Any) -> Value:
+        a, b = self._two(arg)
+        cur, prev = _num(a), _num(b)
+        return Num(f"((({cur}) - ({prev})) / NULLIF(({prev}), 0))")
+
+    def op_sum(self, arg: Any) -> Value:
+        values = [self.compile(x) for x in arg]
+        if any(isinstance(v, Pts) for v in values):
+            pts = [_pts(v) for v in values]
+            return Pts(
+                "(" + " + ".join(p.lo for p in pts) + ")", "(" + " + ".join(p.hi for p in pts) + ")"
+            )
+        return Num("(" + " + ".join(f"({_num(v)})" for v in values) + ")")
+
+    def op_sub(self, arg: Any) -> Value:
+        a, b = self._two(arg)
+        return Num(f"(({_num(a)}) - ({_num(b)}))")
+
+    def _extreme(self, arg: Any, bigger: bool) -> Value:
+        values = [self.compile(x) for x in arg]
+        cmp = ">=" if bigger else "<="
+
+        def pick(xs: list[str], nullable: bool) -> str:
+            out = xs[0]
+            for x in xs[1:]:
+                test = f"({out}) {cmp} ({x})"
+                if nullable:
+                    out = (
+                        f"(CASE WHEN ({out}) IS NULL OR ({x}) IS NULL THEN NULL "
+                        f"WHEN {test} THEN ({out}) ELSE ({x}) END)"
+                    )
+                else:
+                    out = f"(CASE WHEN {test} THEN ({out}) ELSE ({x}) END)"
+            return out
+
+        if any(isinstance(v, Pts) for v in values):
+            pts = [_pts(v) for v in values]
+            return Pts(pick([p.lo for p in pts], False), pick([p.hi for p in pts], False))
+        return Num(pick([_num(v) for v in values], True))
+
+    def op_max(self, arg: Any) -> Value:
+        return self._extreme(arg, True)
+
+    def op_min(self, arg: Any) -> Value:
+        return self._extreme(arg, False)
+
+    def _span(self, unit: str, arg: Any) -> Value:
+        a, b = self._two(arg)
+        if not (isinstance(a, Text) and isinstance(b, Lit) and isinstance(b.value, str)):
+            if isinstance(a, Lit) and a.value is None:
+                return Lit(None)
+            raise SqlUnsupported(f"{unit}: only from a date fact to a fixed date")
+        return Span(unit, a.sql, date.fromisoformat(b.value))
+
+    def op_whole_years(self, arg: Any) -> Value:
+        return self._span("years", arg)
+
+    def op_days(self, arg: Any) -> Value:
+        return self._span("days", arg)
+
+    def _span_at_least(self, span: Span, n: int) -> str:
+        """span >= n, as "the date column is on or before a fixed date"."""
+        if span.unit == "days":
+            limit = span.to - timedelta(days=n)
+        else:
+            year = span.to.year - n
+            try:
+                limit = span.to.replace(year=year)
+            except ValueError:  # 29 February in a common year: the last day before it
+                limit = date(year, 2, 28)
+        return f"({span.column} <= {literal(limit.isoformat())})"
+
+    def _compare_span(self, op: str, span: Span, other: Value) -> Value:
+        if not (isinstance(other, Lit) and isinstance(other.value, int | float)):
+            raise SqlUnsupported("a date span compares only with a constant")
+        x = other.value
+        ge = {
+            "ge": math.ceil(x),
+            "gt": math.floor(x) + 1,
+        }
+        if op in ge:
+            return Bool(self._span_at_least(span, ge[op]))
+        if op in ("le", "lt"):
+            n = math.floor(x) + 1 if op == "le" else math.ceil(x)
+            return Bool(f"(NOT {self._span_at_least(span, n)})")
+        if op in ("eq", "ne"):
+            if x != int(x):
+                never = literal(op == "ne")
+                return Bool(f"(CASE WHEN {span.column} IS NULL THEN NULL ELSE {never} END)")
+            n = int(x)
+            inside = f"({self._span_at_least(span, n)} AND NOT {self._span_at_least(span, n + 1)})"
+            return Bool(inside if op == "eq" else f"(NOT {inside})")
+        raise RuleError(op)
+
+    def compare(self, op: str, arg: Any) -> Value:
+        a, b = self._two(arg)
+        sym = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "=", "ne": "<>"}[op]
+        if isinstance(a, Span):
+            return self._compare_span(op, a, b)
+        if isinstance(b, Span):
+            flipped = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "eq": "eq", "ne": "ne"}
+            return self._compare_span(flipped[op], b, a)
+        if isinstance(a, Pts) or isinstance(b, Pts):
+            # A plain number is a one-point range; if it is NULL every end compares to NULL.
+            x = Pts(a.sql, a.sql) if isinstance(a, Num) else _pts(a)
+            y = Pts(b.sql, b.sql) if isinstance(b, Num) else _pts(b)
+            ends = [f"(({u}) {sym} ({v}))" for u in (x.lo, x.hi) for v in (y.lo, y.hi)]
+            if op in ("eq", "ne"):
+                exact = f"(({x.lo}) = ({x.hi}) AND ({y.lo}) = ({y.hi}))"
+                return Bool(f"(CASE WHEN {exact} THEN {ends[0]} ELSE NULL END)")
+            return Bool(_case_bool(" AND ".join(ends), " AND ".join(f"NOT {e}" for e in ends)))
+        if (isinstance(b, Lit) and b.value is None) or (isinstance(a, Lit) and a.value is None):
+            if op not in ("eq", "ne"):
+                return Lit(None)
+            other = a if isinstance(b, Lit) and b.value is None else b
+            if isinstance(other, Lit):
+                return Lit((other.value is None) == (op == "eq"))
+            # NULL in the registry is "not known", never an explicit null: unknown.
+            return Bool(
+                f"(CASE WHEN ({_scalar(other)}) IS NULL THEN NULL ELSE {literal(op == 'ne')} END)"
+            )
+        return Bool(f"(({_scalar(a)}) {sym} ({_scalar(b)}))")
+
+    def op_in(self, arg: Any) -> Value:
+        if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[1], list):
+            raise RuleError(f'"in" takes [value, [choices]], got {arg!r}')
+        left = self.compile(arg[0])
+        choices = [c for c in arg[1] if c is not None]
+        if not choices:
+            return Bool(f"(CASE WHEN ({_scalar(left)}) IS NULL THEN NULL ELSE FALSE END)")
+        return Bool(f"(({_scalar(left)}) IN ({', '.join(literal(c) for c in choices)}))")
+
+    def op_all(self, arg: Any) -> Value:
+        parts = [_bool(self.compile(x)) for x in arg]
+        return Bool("(" + " AND ".join(parts) + ")") if parts else Lit(True)
+
+    def op_any(self, arg: Any) -> Value:
+        parts = [_bool(self.compile(x)) for x in arg]
+        return Bool("(" + " OR ".join(parts) + ")") if parts else Lit(False)
+
+    def op_not(self, arg: Any) -> Value:
+        return Bool(f"(NOT {_bool(self.compile(arg))})")
+
+    def op_at_least(self, arg: Any) -> Value:
+        parts = [_bool(self.compile(x)) for x in arg["of"]]
+        n = int(arg["n"])
+        true = " + ".join(f"(CASE WHEN {_is_true(p)} THEN 1 ELSE 0 END)" for p in parts) or "0"
+        unknown = " + ".join(f"(CASE WHEN ({p}) IS NULL THEN 1 ELSE 0 END)" for p in parts) or "0"
+        return Bool(_case_bool(f"({true}) >= {n}", f"({true}) + ({unknown}) < {n}"))
+
+    def op_exists(self, arg: Any) -> Value:
+        name = arg["in"]
+        if name not in _ITEMS:
+            raise SqlUnsupported(f"no table for list {name!r}")
+        table_attr, facts = _ITEMS[name]
+        self._depth += 1
+        alias = f"x{self._depth}"
+        saved, self._item = self._item, (name, alias, facts)
+        try:
+            cond = _bool(self.compile(arg["where"]))
+        finally:
+            self._item = saved
+        sub = (
+            f"SELECT 1 FROM {q(getattr(self.tables, table_attr))} {alias} "
+            f"WHERE {alias}.{q('enterprise_id')} = e.{q('id')}"
+        )
+        return Bool(
+            f"(CASE WHEN EXISTS ({sub} AND {_is_true(cond)}) THEN TRUE "
+            f"WHEN EXISTS ({sub} AND ({cond}) IS NULL) THEN NULL ELSE FALSE END)"
+        )
+
+    def op_title(self, arg: Any) -> Value:
+        on = literal(self.on.isoformat())
+        conds = [f"t.{q('code')} IN ({', '.join(literal(c) for c in arg['codes'])})"]
+        if arg.get("levels"):
+            conds.append(f"t.{q('level')} IN ({', '.join(literal(c) for c in arg['levels'])})")
+        conds += [
+            f"t.{q('status')} <> 'revoked'",
+            f"t.{q('valid_from')} <= {on}",
+            f"(t.{q('valid_to')} IS NULL OR t.{q('valid_to')} >= {on})",
+        ]
+        return Bool(
+            f"(EXISTS (SELECT 1 FROM {q(self.tables.title)} t "
+            f"WHERE t.{q('enterprise_id')} = e.{q('id')} AND {' AND '.join(conds)}))"
+        )
+
+    def op_bands(self, arg: Any) -> Value:
+        table = arg["table"]
+        of = self.compile(arg["of"])
+        points = [row["points"] for row in table]
+        lo_all, hi_all = literal(min(points)), literal(max(points))
+        if isinstance(of, Lit) and of.value is None:
+            return Pts(lo_all, hi_all)
+        rows = sorted(table, key=lambda r: r["points"], reverse=self.band_edge == "higher_points")
+        whens = []
+        for row in rows:
+            tests = []
+            if isinstance(of, Span):
+                if row.get("from") is not None:
+                    tests.append(_bool(self._compare_span("ge", of, Lit(row["from"]))))
+                if row.get("to") is not None:
+                    tests.append(_bool(self._compare_span("le", of, Lit(row["to"]))))
+                column = of.column
+            else:
+                x = _num(of)
+                if row.get("from") is not None:
+                    tests.append(f"({x}) >= {literal(row['from'])}")
+                if row.get("to") is not None:
+                    tests.append(f"({x}) <= {literal(row['to'])}")
+                column = x
+            whens.append(f"WHEN {' AND '.join(tests) or 'TRUE'} THEN {literal(row['points'])}")
+        body = " ".join(whens)
+        lo = f"(CASE WHEN ({column}) IS NULL THEN {lo_all} {body} END)"
+        hi = f"(CASE WHEN ({column}) IS NULL THEN {hi_all} {body} END)"
+        return Pts(lo, hi)
+
+    def op_cases(self, arg: Any) -> Value:
+        rows = list(arg["table"])
+        conds = [_bool(self.compile(row["when"])) for row in rows]
+        # Row i is still possible if no earlier row surely holds and its own may hold.
+        options = []
+        for i, row in enumerate(rows):
+            before = [f"NOT {_is_true(c)}" for c in conds[:i]]
+            options.append(([*before, _not_false(conds[i])], row["points"]))
+        options.append(([f"NOT {_is_true(c)}" for c in conds], arg["else"]["points"]))
+
+        def end(lowest: bool) -> str:
+            ordered = sorted(options, key=lambda o: o[1], reverse=not lowest)
+            whens = " ".join(
+                f"WHEN {' AND '.join(tests) or 'TRUE'} THEN {literal(points)}"
+                for tests, points in ordered
+            )
+            return f"(CASE {whens} END)"
+
+        return Pts(end(True), end(False))
+
+    def check(self, code: str) -> Value:
+        if code not in self._checks:
+            defs = self.book.check_defs
+            if code not in defs:
+                raise RuleError(f"unknown check {code!r}")
+            d = defs[code]
+            self._checks[code] = (
+                _pts(self.compile(d["points"])) if "points" in d else self.compile(d["test"])
+            )
+        return self._checks[code]
+
+    def passed(self, code: str) -> str:
+        v = self.check(code)
+        if isinstance(v, Pts):
+            return _case_bool(f"({v.lo}) > 0", f"({v.hi}) <= 0")
+        return _bool(v)
+
+    def op_check(self, arg: Any) -> Value:
+        return Bool(self.passed(arg))
+
+    def op_points(self, arg: Any) -> Value:
+        pts = []
+        for code in arg:
+            v = self.check(code)
+            if not isinstance(v, Pts):
+                raise RuleError(f"check {code!r} has no points")
+            pts.append(v)
+        return Pts(
+            "(" + " + ".join(p.lo for p in pts) + ")", "(" + " + ".join(p.hi for p in pts) + ")"
+        )
+
+    def op_standard(self, arg: Any) -> Value:
+        other = rulebook_for(arg, self.on, self.books)
+        sub = _Compiler(other, self.on, self.tables, self.books, other.band_edge, self.joins)
+        sub._depth = self._depth + 100
+        return Bool(sub.outcome_parts()["ok"])
+
+    # --- whole results ---------------------------------------------------------------------
+
+    def outcome_parts(self) -> dict[str, str]:
+        """SQL for ok (TRUE/FALSE/NULL), route, score lo/hi and class."""
+        if self.book.classification is not None:
+            return self._classification()
+        requires = [self.passed(code) for code in self.book.requires]
+        routes = [(r["route"], _bool(self.compile(r["when"]))) for r in self.book.routes]
+        ok = "(" + " AND ".join([*requires, "(" + " OR ".join(c for _, c in routes) + ")"]) + ")"
+        route_whens = " ".join(f"WHEN {_is_true(c)} THEN {literal(name)}" for name, c in routes)
+        route = f"(CASE WHEN {_is_true(ok)} THEN (CASE {route_whens} END) END)"
+        score_codes = self.book.score or tuple(c["code"] for c in self.book.checks if "points" in c)
+        lo = hi = "NULL"
+        if score_codes:
+            total = self.op_points(list(score_codes))
+            assert isinstance(total, Pts)
+            lo, hi = total.lo, total.hi
+        return {"ok": ok, "route": route, "lo": lo, "hi": hi, "class": "NULL"}
+
+    def _classification(self) -> dict[str, str]:
+        cls = self.book.classification
+        assert cls is not None
+        code = self.compile(cls["group_by"])
+        code_sql = _scalar(code)
+        groups = {g["code"]: g for g in cls["groups"]}
+        prefixes = sorted(
+            ((p, g["code"]) for g in cls["groups"] for p in g.get("industry_codes", ())),
+            key=lambda pg: -len(pg[0]),
+        )
+        measures = {
+            m: _num(self.compile({"fact": spec["fact"]})) for m, spec in cls["measures"].items()
+        }
+        passing = set(cls["pass_classes"])
+
+        def per_group(group: Mapping[str, Any]) -> tuple[str, str]:
+            met = {}
+            for klass in cls["order"]:
+                floors = group["classes"][klass]
+                scale = {m: cls["measures"][m].get("scale", 1) for m in floors}
+                met[klass] = (
+                    "("
+                    + " AND ".join(
+                        f"({measures[m]}) >= {literal(floors[m] * scale[m])}" for m in floors
+                    )
+                    + ")"
+                )
+            klass_whens = []
+            possible = {}
+            earlier_not_true: list[str] = []
+            for klass in cls["order"]:
+                klass_whens.append(f"WHEN ({met[klass]}) IS NULL THEN NULL")
+                klass_whens.append(f"WHEN {_is_true(met[klass])} THEN {literal(klass)}")
+                # As in engine._classify: a class is possible unless an earlier one surely holds.
+                possible[klass] = " AND ".join([*earlier_not_true, _not_false(met[klass])])
+                earlier_not_true.append(f"NOT {_is_true(met[klass])}")
+            possible[cls["else"]] = " AND ".join(earlier_not_true) or "TRUE"
+            size = f"(CASE {' '.join(klass_whens)} ELSE {literal(cls['else'])} END)"
+            can_pass = " OR ".join(f"({p})" for k, p in possible.items() if k in passing) or "FALSE"
+            can_fail = (
+                " OR ".join(f"({p})" for k, p in possible.items() if k not in passing) or "FALSE"
+            )
+            return _case_bool(f"NOT ({can_fail})", f"NOT ({can_pass})"), size
+
+        ok_whens, class_whens = (
+            [f"WHEN ({code_sql}) IS NULL THEN NULL"],
+            [f"WHEN ({code_sql}) IS NULL THEN NULL"],
+        )
+        for prefix, gcode in prefixes:
+            ok_g, size_g = per_group(groups[gcode])
+            test = f"({code_sql}) LIKE {literal(prefix + '%')}"
+            ok_whens.append(f"WHEN {test} THEN {ok_g}")
+            class_whens.append(f"WHEN {test} THEN {size_g}")
+        ok_d, size_d = per_group(groups[cls["default_group"]])
+        ok = f"(CASE {' '.join(ok_whens)} ELSE {ok_d} END)"
+        size = f"(CASE {' '.join(class_whens)} ELSE {size_d} END)"
+        route = f"(CASE WHEN ({ok}) IS NULL THEN NULL ELSE 'conditions' END)"
+        return {"ok": ok, "route": route, "lo": "NULL", "hi": "NULL", "class": size}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One rulebook as SQL: ``select`` yields one row per enterprise with the columns
+    enterprise_id, outcome, score, score_lo, score_hi, route, size_class."""
+
+    rulebook: Rulebook
+    on: date
+    select: str
+    dialect: str
+
+
+RESULT_COLUMNS = (
+    "enterprise_id",
+    "outcome",
+    "score",
+    "score_lo",
+    "score_hi",
+    "route",
+    "size_class",
+)
+
+
+def select_sql(
+    book: Rulebook,
+    on: date,
+    *,
+    rulebooks: Iterable[Rulebook] | None = None,
+    tables: Tables = Tables(),
+    where: str = "",
+) -> str:
+    """The query in PostgreSQL syntax (before transpiling). ``where`` filters ``e``."""
+    books = None if rulebooks is None else tuple(rulebooks)
+    c = _Compiler(book, on, tables, books, book.band_edge)
+    parts = c.outcome_parts()
+    ok, lo, hi = parts["ok"], parts["lo"], parts["hi"]
+    exact = f"(({lo}) = ({hi}))"
+    columns = [
+        f"e.{q('id')} AS enterprise_id",
+        f"(CASE WHEN {_is_true(ok)} THEN 'pass' WHEN (({ok}) IS FALSE) THEN 'fail' "
+        f"ELSE 'undetermined' END) AS outcome",
+        f"CAST((CASE WHEN {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score",
+        f"CAST((CASE WHEN NOT {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score_lo",
+        f"CAST((CASE WHEN NOT {exact} THEN ({hi}) END) AS DOUBLE PRECISION) AS score_hi",
+        f"{parts['route']} AS route",
+        f"{parts['class']} AS size_class",
+    ]
+    sql = f"SELECT {', '.join(columns)} FROM {q(tables.enterprise)} e " + " ".join(
+        c.joins[k] for k in sorted(c.joins)
+    )
+    if where:
+        sql += f" WHERE {where}"
+    return sql
+
+
+def region_filter(book: Rulebook, others: Iterable[Rulebook], prefix: str = "") -> str:
+    """Which enterprises a rulebook covers: its region (if any), not a more specific regional
+    rulebook's of the same standard in force, and the screening's own division prefix."""
+    col = f"e.{q('division_code')}"
+    conds = []
+    if prefix:
+        conds.append(f"{col} LIKE {literal(prefix + '%')}")
+    if book.region:
+        conds.append("(" + " OR ".join(f"{col} LIKE {literal(p + '%')}" for p in book.region) + ")")
+    mine = max((len(p) for p in book.region), default=0)
+    for other in others:
+        if other is book:
+            continue
+        deeper = [p for p in other.region if len(p) > mine]
+        if deeper:
+            conds.append(
+                "NOT (" + " OR ".join(f"{col} LIKE {literal(p + '%')}" for p in deeper) + ")"
+            )
+    return " AND ".join(conds)
+
+
+def transpile(sql: str, dialect: str) -> str:
+    target = DIALECTS.get(dialect, dialect)
+    if target == "postgres":
+        return sql
+    return sqlglot.transpile(sql, read="postgres", write=target)[0]
+
+
+def compile_rulebook(
+    book: Rulebook,
+    on: date,
+    dialect: str = "postgres",
+    *,
+    rulebooks: Iterable[Rulebook] | None = None,
+    tables: Tables = Tables(),
+    where: str = "",
+) -> Compiled:
+    sql = select_sql(book, on, rulebooks=rulebooks, tables=tables, where=where)
+    return Compiled(book, on, transpile(sql, dialect), DIALECTS.get(dialect, dialect))
