@@ -51,9 +51,21 @@ def test_sme_size_class_key() -> None:
 
 
 def test_assess_all_covers_the_standards_in_force() -> None:
-    results = assess_all(FIRMS["E3"], date(2026, 5, 1))
-    assert {r.standard: r.outcome for r in results} == {
-        "innovative_sme": "pass",
-        "sme_size": "pass",
+    results = {r.standard: r for r in assess_all(FIRMS["E3"], date(2026, 5, 1))}
+    # Every nationwide standard in force; the 辽宁 tiers do not cover this firm (no division).
+    assert set(results) == {
+        "hnte",
+        "innovative_sme",
+        "little_giant",
+        "single_champion",
+        "sme_size",
+        "specialized_sme",
+        "tech_sme",
     }
-    assert [r.standard for r in assess_all(FIRMS["E3"], date(2020, 1, 1))] == ["sme_size"]
+    assert (results["innovative_sme"].outcome, results["sme_size"].outcome) == ("pass", "pass")
+    assert results["specialized_sme"].rulebook == "miit-2026-2-annex1"
+    assert [r.standard for r in assess_all(FIRMS["E3"], date(2020, 1, 1))] == [
+        "hnte",
+        "sme_size",
+        "tech_sme",
+    ]

@@ -186,6 +186,15 @@ _ITEMS: dict[str, tuple[str, dict[str, Fact]]] = {
 }
 
 
+def _retarget(value: Value, column: str) -> Value:
+    """The same kind of value, read from a level-0 column."""
+    if isinstance(value, Num):
+        return Num(column)
+    if isinstance(value, Bool):
+        return Bool(column)
+    return Text(column)
+
+
 def _typed(column_sql: str, kind: str) -> Value:
     if kind in NUMERIC_KINDS:
         return Num(f"CAST({column_sql} AS DOUBLE PRECISION)")
@@ -197,42 +206,76 @@ def _typed(column_sql: str, kind: str) -> Value:
 
 
 @dataclass
+class _Layout:
+    """The query being built, shared by the compilers of every standard it refers to.
+
+    Level 0 reads each fact once (``f1``, ``f2`` … from the enterprise and the year rows it
+    joins); each check becomes a column (``k1`` or ``k1l``/``k1h`` for points) one level above
+    the checks it refers to, so a check used ten times is computed once per firm and the SQL
+    grows linearly with the rulebook. Levels are derived tables fenced against being merged
+    back (see ``FENCES``)."""
+
+    facts: dict[str, tuple[str, Value]] = field(default_factory=dict)  # raw sql → (name, typed)
+    joins: dict[str, str] = field(default_factory=dict)
+    levels: list[list[tuple[str, str]]] = field(default_factory=list)  # level-1 → (name, sql)
+    counter: int = 0
+
+    def name(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def column(self, level: int, sql: str, prefix: str = "k") -> str:
+        while len(self.levels) < level:
+            self.levels.append([])
+        name = self.name(prefix)
+        self.levels[level - 1].append((name, sql))
+        return name
+
+
+@dataclass
 class _Compiler:
     book: Rulebook
     on: date
     tables: Tables
     books: tuple[Rulebook, ...] | None
     band_edge: str
-    joins: dict[str, str] = field(default_factory=dict)
-    _checks: dict[str, Value] = field(default_factory=dict)
+    layout: _Layout = field(default_factory=_Layout)
+    _checks: dict[str, tuple[Value, int]] = field(default_factory=dict)
     _item: tuple[str, str, dict[str, Fact]] | None = None  # (list name, alias, facts)
-    _depth: int = 0
+    _level: int = 0  # highest level the expression being compiled refers to
+    _standards: dict[str, tuple[str, int]] = field(default_factory=dict)
 
-    # joins are shared with compilers of other standards ({"standard": …})
     def _join(self, alias: str, table: str, year: int, column: str = "year") -> str:
-        if alias not in self.joins:
-            self.joins[alias] = (
+        if alias not in self.layout.joins:
+            self.layout.joins[alias] = (
                 f"LEFT JOIN {q(table)} {alias} ON {alias}.{q('enterprise_id')} = e.{q('id')} "
                 f"AND {alias}.{q(column)} = {year}"
             )
         return alias
 
+    def _fact_column(self, raw: str, kind: str) -> Value:
+        if raw not in self.layout.facts:
+            typed = _typed(raw, kind)
+            name = self.layout.name("f")
+            self.layout.facts[raw] = (name, _retarget(typed, f"s.{name}"))
+        return self.layout.facts[raw][1]
+
     def fact(self, path: str) -> Value:
         if path in _TOP:
             f = _TOP[path]
-            return _typed(f"e.{q(f.column)}", f.kind)
+            return self._fact_column(f"e.{q(f.column)}", f.kind)
         parts = path.split(".")
         if len(parts) == 3 and parts[0] == "annual" and parts[1].isdigit() and parts[2] in _ANNUAL:
             alias = self._join(f"a{parts[1]}", self.tables.annual, int(parts[1]))
             f = _ANNUAL[parts[2]]
-            return _typed(f"{alias}.{q(f.column)}", f.kind)
+            return self._fact_column(f"{alias}.{q(f.column)}", f.kind)
         if len(parts) == 2 and parts[1].isdigit():
             if parts[0] == "equity_financing":
                 alias = self._join(f"q{parts[1]}", self.tables.equity, int(parts[1]))
-                return _typed(f"{alias}.{q('amount')}", "money")
+                return self._fact_column(f"{alias}.{q('amount')}", "money")
             if parts[0] == "platform_score":
                 alias = self._join(f"p{parts[1]}", self.tables.platform, int(parts[1]))
-                return _typed(f"{alias}.{q('score')}", "money")
+                return self._fact_column(f"{alias}.{q('score')}", "money")
         # A fact the registry does not hold (expert scores, valuations): unknown.
         return Lit(None)
 
@@ -311,18 +354,19 @@ class _Compiler:
             out = xs[0]
             for x in xs[1:]:
                 test = f"({out}) {cmp} ({x})"
-                if nullable:
-                    out = (
-                        f"(CASE WHEN ({out}) IS NULL OR ({x}) IS NULL THEN NULL "
-                        f"WHEN {test} THEN ({out}) ELSE ({x}) END)"
-                    )
-                else:
-                    out = f"(CASE WHEN {test} THEN ({out}) ELSE ({x}) END)"
+                out = (
+                    f"(CASE WHEN ({out}) IS NULL OR ({x}) IS NULL THEN NULL "
+                    f"WHEN {test} THEN ({out}) ELSE ({x}) END)"
+                )
             return out
 
         if any(isinstance(v, Pts) for v in values):
+            # Points are never NULL, so GREATEST/LEAST (each operand once) are exact here.
+            fn = "GREATEST" if bigger else "LEAST"
             pts = [_pts(v) for v in values]
-            return Pts(pick([p.lo for p in pts], False), pick([p.hi for p in pts], False))
+            return Pts(
+                f"{fn}({', '.join(p.lo for p in pts)})", f"{fn}({', '.join(p.hi for p in pts)})"
+            )
         return Num(pick([_num(v) for v in values], True))
 
     def op_max(self, arg: Any) -> Value:
@@ -440,8 +484,7 @@ class _Compiler:
         if name not in _ITEMS:
             raise SqlUnsupported(f"no table for list {name!r}")
         table_attr, facts = _ITEMS[name]
-        self._depth += 1
-        alias = f"x{self._depth}"
+        alias = self.layout.name("x")
         saved, self._item = self._item, (name, alias, facts)
         try:
             cond = _bool(self.compile(arg["where"]))
@@ -449,7 +492,7 @@ class _Compiler:
             self._item = saved
         sub = (
             f"SELECT 1 FROM {q(getattr(self.tables, table_attr))} {alias} "
-            f"WHERE {alias}.{q('enterprise_id')} = e.{q('id')}"
+            f"WHERE {alias}.{q('enterprise_id')} = s.eid"
         )
         return Bool(
             f"(CASE WHEN EXISTS ({sub} AND {_is_true(cond)}) THEN TRUE "
@@ -468,7 +511,7 @@ class _Compiler:
         ]
         return Bool(
             f"(EXISTS (SELECT 1 FROM {q(self.tables.title)} t "
-            f"WHERE t.{q('enterprise_id')} = e.{q('id')} AND {' AND '.join(conds)}))"
+            f"WHERE t.{q('enterprise_id')} = s.eid AND {' AND '.join(conds)}))"
         )
 
     def op_bands(self, arg: Any) -> Value:
@@ -503,7 +546,8 @@ class _Compiler:
 
     def op_cases(self, arg: Any) -> Value:
         rows = list(arg["table"])
-        conds = [_bool(self.compile(row["when"])) for row in rows]
+        # Each condition is read up to len(rows) times below: a column of its own keeps that cheap.
+        conds = [_bool(self._column_of(row["when"])) for row in rows]
         # Row i is still possible if no earlier row surely holds and its own may hold.
         options = []
         for i, row in enumerate(rows):
@@ -521,16 +565,48 @@ class _Compiler:
 
         return Pts(end(True), end(False))
 
+    def _materialise(self, value: Value, level: int) -> Value:
+        """Put a compiled value in a column at ``level``; constants stay inline."""
+        if isinstance(value, Lit | Span):
+            return value
+        if isinstance(value, Pts):
+            lo = self.layout.column(level, value.lo)
+            hi = self.layout.column(level, value.hi)
+            return Pts(f"s.{lo}", f"s.{hi}")
+        name = self.layout.column(level, _scalar(value))
+        return _retarget(value, f"s.{name}") if not isinstance(value, Bool) else Bool(f"s.{name}")
+
+    def _compile_at_new_level(self, expr: Any, points: bool) -> tuple[Value, int]:
+        outer, self._level = self._level, 0
+        try:
+            value = self.compile(expr)
+            if points:
+                value = _pts(value)
+            level = self._level + 1
+        finally:
+            self._level = outer
+        return self._materialise(value, level), level
+
+    def _column_of(self, expr: Any) -> Value:
+        """Compile ``expr`` into a column one level above what it reads; the expression being
+        compiled then reads that column."""
+        value, level = self._compile_at_new_level(expr, points=False)
+        self._level = max(self._level, level)
+        return value
+
     def check(self, code: str) -> Value:
         if code not in self._checks:
             defs = self.book.check_defs
             if code not in defs:
                 raise RuleError(f"unknown check {code!r}")
             d = defs[code]
-            self._checks[code] = (
-                _pts(self.compile(d["points"])) if "points" in d else self.compile(d["test"])
+            points = "points" in d
+            self._checks[code] = self._compile_at_new_level(
+                d["points"] if points else d["test"], points
             )
-        return self._checks[code]
+        value, level = self._checks[code]
+        self._level = max(self._level, level)
+        return value
 
     def passed(self, code: str) -> str:
         v = self.check(code)
@@ -553,10 +629,15 @@ class _Compiler:
         )
 
     def op_standard(self, arg: Any) -> Value:
-        other = rulebook_for(arg, self.on, self.books)
-        sub = _Compiler(other, self.on, self.tables, self.books, other.band_edge, self.joins)
-        sub._depth = self._depth + 100
-        return Bool(sub.outcome_parts()["ok"])
+        if arg not in self._standards:
+            other = rulebook_for(arg, self.on, self.books)
+            sub = _Compiler(other, self.on, self.tables, self.books, other.band_edge, self.layout)
+            ok = sub.outcome_parts()["ok"]
+            level = sub._level + 1
+            self._standards[arg] = (self.layout.column(level, ok), level)
+        name, level = self._standards[arg]
+        self._level = max(self._level, level)
+        return Bool(f"s.{name}")
 
     # --- whole results ---------------------------------------------------------------------
 
@@ -659,22 +740,47 @@ RESULT_COLUMNS = (
 )
 
 
-def select_sql(
+#: keeps each level a separate step, so a check's column is computed once per firm rather than
+#: substituted back into every expression that reads it (SQLite and PostgreSQL merge plain
+#: subqueries; an OFFSET stops both; MySQL/MariaDB materialise a derived table with a LIMIT)
+FENCES = {
+    "sqlite": "LIMIT -1 OFFSET 0",
+    "postgres": "OFFSET 0",
+    "mysql": "LIMIT 18446744073709551615",
+    "duckdb": "OFFSET 0",
+    "spark": "",
+}
+_INNER = "sml_inner_"
+
+
+def _levels_sql(
     book: Rulebook,
     on: date,
-    *,
-    rulebooks: Iterable[Rulebook] | None = None,
-    tables: Tables = Tables(),
-    where: str = "",
-) -> str:
-    """The query in PostgreSQL syntax (before transpiling). ``where`` filters ``e``."""
+    rulebooks: Iterable[Rulebook] | None,
+    tables: Tables,
+    where: str,
+) -> list[str]:
+    """The query as a list of SELECTs (PostgreSQL syntax), innermost first; each later one
+    reads the one before it as ``sml_inner_ s``."""
     books = None if rulebooks is None else tuple(rulebooks)
     c = _Compiler(book, on, tables, books, book.band_edge)
     parts = c.outcome_parts()
+    layout = c.layout
     ok, lo, hi = parts["ok"], parts["lo"], parts["hi"]
     exact = f"(({lo}) = ({hi}))"
-    columns = [
-        f"e.{q('id')} AS enterprise_id",
+    facts = [f"{raw_sql(raw, value)} AS {name}" for raw, (name, value) in layout.facts.items()]
+    base = (
+        f"SELECT e.{q('id')} AS eid{''.join(', ' + f for f in facts)} FROM {q(tables.enterprise)} e"
+    )
+    base += "".join(" " + layout.joins[k] for k in sorted(layout.joins))
+    if where:
+        base += f" WHERE {where}"
+    out = [base]
+    for columns in layout.levels:
+        cols = ", ".join(f"{sql} AS {name}" for name, sql in columns)
+        out.append(f"SELECT s.*{', ' + cols if cols else ''} FROM {_INNER} s")
+    final = [
+        "s.eid AS enterprise_id",
         f"(CASE WHEN {_is_true(ok)} THEN 'pass' WHEN (({ok}) IS FALSE) THEN 'fail' "
         f"ELSE 'undetermined' END) AS outcome",
         f"CAST((CASE WHEN {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score",
@@ -683,12 +789,40 @@ def select_sql(
         f"{parts['route']} AS route",
         f"{parts['class']} AS size_class",
     ]
-    sql = f"SELECT {', '.join(columns)} FROM {q(tables.enterprise)} e " + " ".join(
-        c.joins[k] for k in sorted(c.joins)
-    )
-    if where:
-        sql += f" WHERE {where}"
+    out.append(f"SELECT {', '.join(final)} FROM {_INNER} s")
+    return out
+
+
+def raw_sql(raw: str, value: Value) -> str:
+    """Level 0 selects each fact once, numbers cast to double."""
+    return f"CAST({raw} AS DOUBLE PRECISION)" if isinstance(value, Num) else raw
+
+
+def _assemble(levels: list[str], dialect: str) -> str:
+    target = DIALECTS.get(dialect, dialect)
+    fence = FENCES.get(target, "")
+    sql = ""
+    for level in levels:
+        text = transpile(level, target)
+        if sql:
+            inner = f"({sql} {fence})" if fence else f"({sql})"
+            text = text.replace(_INNER, inner, 1)
+        sql = text
     return sql
+
+
+def select_sql(
+    book: Rulebook,
+    on: date,
+    *,
+    rulebooks: Iterable[Rulebook] | None = None,
+    tables: Tables = Tables(),
+    where: str = "",
+    dialect: str = "postgres",
+) -> str:
+    """One SELECT per firm (``enterprise_id, outcome, score, score_lo, score_hi, route,
+    size_class``) in ``dialect``. ``where`` filters the enterprise table ``e``."""
+    return _assemble(_levels_sql(book, on, rulebooks, tables, where), dialect)
 
 
 def region_filter(book: Rulebook, others: Iterable[Rulebook], prefix: str = "") -> str:
@@ -728,5 +862,5 @@ def compile_rulebook(
     tables: Tables = Tables(),
     where: str = "",
 ) -> Compiled:
-    sql = select_sql(book, on, rulebooks=rulebooks, tables=tables, where=where)
-    return Compiled(book, on, transpile(sql, dialect), DIALECTS.get(dialect, dialect))
+    sql = select_sql(book, on, rulebooks=rulebooks, tables=tables, where=where, dialect=dialect)
+    return Compiled(book, on, sql, DIALECTS.get(dialect, dialect))
