@@ -853,6 +853,29 @@ def transpile(sql: str, dialect: str) -> str:
     return sqlglot.transpile(sql, read="postgres", write=target)[0]
 
 
+#: compiled SQL by (rulebook object, date, dialect, rulebooks, tables, filter); the value keeps
+#: the rulebook objects alive so their ids cannot be reused while cached
+_CACHE: dict[tuple[Any, ...], tuple[str, Any]] = {}
+
+
+def _compiled_cached(
+    book: Rulebook,
+    on: date,
+    dialect: str,
+    rulebooks: tuple[Rulebook, ...] | None,
+    tables: Tables,
+    where: str,
+) -> str:
+    key = (id(book), on, dialect, None if rulebooks is None else tuple(map(id, rulebooks)))
+    key += (tables, where)
+    if key not in _CACHE:
+        if len(_CACHE) > 512:
+            _CACHE.clear()
+        sql = select_sql(book, on, rulebooks=rulebooks, tables=tables, where=where, dialect=dialect)
+        _CACHE[key] = (sql, (book, rulebooks))
+    return _CACHE[key][0]
+
+
 def compile_rulebook(
     book: Rulebook,
     on: date,
@@ -862,5 +885,6 @@ def compile_rulebook(
     tables: Tables = Tables(),
     where: str = "",
 ) -> Compiled:
-    sql = select_sql(book, on, rulebooks=rulebooks, tables=tables, where=where, dialect=dialect)
+    books = None if rulebooks is None else tuple(rulebooks)
+    sql = _compiled_cached(book, on, dialect, books, tables, where)
     return Compiled(book, on, sql, DIALECTS.get(dialect, dialect))
