@@ -9,10 +9,12 @@ is stored empty here.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import connection
 
 from smeladder.standards.rulebook import Rulebook, load_rulebooks
-from smeladder.standards.sql import Tables, compile_rulebook, literal, region_filter
+from smeladder.standards.sql import DIALECTS, Tables, compile_rulebook, literal, region_filter
 
 from .models import ScreeningResult, ScreeningRun
 
@@ -74,3 +76,21 @@ def evaluate_sql(run: ScreeningRun) -> int:
                 cursor.execute(insert_sql(run, book, books, tables))
                 written += max(cursor.rowcount, 0)
     return written
+
+
+def emit_sql(on: date, standards: list[str], prefix: str, dialect: str) -> str:
+    """The SELECT of every rulebook in force, for running elsewhere (DuckDB, Spark SQL …) over
+    tables shaped like the registry's: one statement per rulebook, headed by a comment."""
+    if dialect not in DIALECTS:
+        raise ValueError(
+            f"未知的 SQL 方言 {dialect!r}，可选：{', '.join(sorted(DIALECTS))} / unknown dialect"
+        )
+    tables = registry_tables()
+    out = []
+    for standard in standards:
+        books = [b for b in load_rulebooks() if b.standard == standard and b.in_force_on(on)]
+        for book in books:
+            where = region_filter(book, books, prefix)
+            sql = compile_rulebook(book, on, dialect, tables=tables, where=where).select
+            out.append(f"-- {standard} {book.code} {on.isoformat()}\n{sql};")
+    return "\n\n".join(out)

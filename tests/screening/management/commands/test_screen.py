@@ -158,3 +158,23 @@ def test_cli_exit_status(tmp_path: Path) -> None:
         )
         assert proc.returncode != 0, proc.stdout + proc.stderr
         assert message in proc.stderr
+
+
+def test_emit_sql_prints_each_rulebook_and_screens_nothing(firms) -> None:
+    out = io.StringIO()
+    call_command(
+        "screen",
+        "--on",
+        "2026-03-31",
+        "--standard",
+        "specialized_sme",
+        "--emit-sql",
+        "duckdb",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert text.startswith("-- specialized_sme miit-2022-63-annex2 2026-03-31\nSELECT ")
+    assert "DOUBLE PRECISION" not in text  # DuckDB spelling
+    assert not ScreeningRun.objects.exists()
+    with pytest.raises(CommandError, match="未知的 SQL 方言"):
+        call_command("screen", "--on", "2026-03-31", "--emit-sql", "oracle", stdout=io.StringIO())

@@ -13,8 +13,10 @@ from smeladder.screening.actions import (
     check_division_prefix,
     outcome_counts,
     parse_date,
+    select_standards,
     start_screening,
 )
+from smeladder.screening.evaluate_sql import emit_sql
 from smeladder.screening.export import standard_title, write_jsonl, write_workbook
 from smeladder.screening.models import Engine, Outcome
 
@@ -50,6 +52,14 @@ class Command(BaseCommand):
             help="sql（默认，数据库内计算）或 python / sql (default, in the database) or python",
         )
         parser.add_argument(
+            "--emit-sql",
+            metavar="DIALECT",
+            help=(
+                "只输出编译后的 SQL（sqlite、postgres、mysql、duckdb、spark），不筛选 / "
+                "print the compiled SQL for DIALECT and stop (for analytic engines)"
+            ),
+        )
+        parser.add_argument(
             "--out",
             metavar="FILE",
             help="推荐名单文件 .xlsx 或 .jsonl / recommendation list file (.xlsx or .jsonl)",
@@ -72,10 +82,14 @@ class Command(BaseCommand):
         try:
             on = parse_date(options["on"])
             prefix = check_division_prefix(options.get("division"))
+            if options.get("emit_sql"):
+                codes = select_standards(standards, on)
+                self.stdout.write(emit_sql(on, codes, prefix, options["emit_sql"]))
+                return
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 run = start_screening(on, standards, prefix, engine=engine)
-        except ScreeningInputError as err:
+        except (ScreeningInputError, ValueError) as err:
             raise CommandError(str(err)) from None
         except Exception as err:
             raise CommandError(f"筛选失败 / screening failed: {err}") from err
