@@ -14,7 +14,15 @@ from datetime import date
 from django.db import connection
 
 from smeladder.standards.rulebook import Rulebook, load_rulebooks
-from smeladder.standards.sql import DIALECTS, Tables, compile_rulebook, literal, region_filter
+from smeladder.standards.sql import (
+    DIALECTS,
+    Tables,
+    compile_rulebook,
+    literal,
+    q,
+    region_filter,
+    select_many_sql,
+)
 
 from .models import ScreeningResult, ScreeningRun
 
@@ -37,44 +45,76 @@ def books_in_force(standard: str, run: ScreeningRun) -> list[Rulebook]:
     return [b for b in load_rulebooks() if b.standard == standard and b.in_force_on(run.on)]
 
 
-def insert_sql(run: ScreeningRun, book: Rulebook, others: list[Rulebook], tables: Tables) -> str:
-    where = region_filter(book, others, run.division_prefix)
-    select = compile_rulebook(book, run.on, connection.vendor, tables=tables, where=where).select
-    result = ScreeningResult._meta
-    columns = [
-        "run_id",
-        "enterprise_id",
-        "standard",
-        "rulebook",
-        "outcome",
-        "score",
-        "score_lo",
-        "score_hi",
-        "route",
-        "size_class",
-        "missing",
-    ]
-    quote = connection.ops.quote_name
-    return (
-        f"INSERT INTO {quote(result.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        # No bound parameters: the SELECT holds LIKE '3703%' patterns, and its literals come
-        # from packaged rulebooks (quoted by ``literal``), never from user input.
-        f"SELECT {int(run.pk)}, s.enterprise_id, {literal(book.standard)}, {literal(book.code)}, "
-        f"s.outcome, s.score, s.score_lo, s.score_hi, s.route, s.size_class, '[]' "
-        f"FROM ({select}) s"
-    )
+RESULT_COLUMNS = (
+    "run_id",
+    "enterprise_id",
+    "standard",
+    "rulebook",
+    "outcome",
+    "score",
+    "score_lo",
+    "score_hi",
+    "route",
+    "size_class",
+    "missing",
+)
+TEMP = "sml_screening_pass"
+
+
+def _temporary() -> str:
+    # MySQL/MariaDB: plain DROP TABLE commits the transaction; DROP TEMPORARY TABLE does not.
+    return "TEMPORARY" if connection.vendor == "mysql" else "TEMP"
+
+
+def _drop_sql() -> str:
+    return f"DROP {_temporary() if connection.vendor == 'mysql' else ''} TABLE IF EXISTS {TEMP}"
+
+
+def _temp_table_sql(select: str) -> str:
+    return f"CREATE {_temporary()} TABLE {TEMP} AS {select}"
+
+
+def _division_filter(book: Rulebook, books: list[Rulebook]) -> str:
+    # region_filter speaks of the enterprise table "e"; the pass table keeps division_code.
+    return region_filter(book, books).replace('e."division_code"', "division_code")
 
 
 def evaluate_sql(run: ScreeningRun) -> int:
-    """Assess the run's area against each of its standards in the database; returns rows written."""
+    """Assess the run's area against each of its standards in the database; returns rows written.
+
+    One pass computes every rulebook in force for every firm of the area (each fact read once,
+    sme_size computed once for all the standards that need it) into a temporary table; then one
+    plain INSERT … SELECT per rulebook copies its columns, restricted to the firms its region
+    covers, into the results table."""
     tables = registry_tables()
+    books = [b for standard in run.standards for b in books_in_force(standard, run)]
+    if not books:
+        return 0
+    prefix = run.division_prefix
+    where = f"e.{q('division_code')} LIKE {literal(prefix + '%')}" if prefix else ""
+    select = select_many_sql(books, run.on, tables=tables, where=where, dialect=connection.vendor)
+    quote = connection.ops.quote_name
+    target = quote(ScreeningResult._meta.db_table)
+    columns = ", ".join(quote(c) for c in RESULT_COLUMNS)
     written = 0
     with connection.cursor() as cursor:
-        for standard in run.standards:
-            books = books_in_force(standard, run)
-            for book in books:
-                cursor.execute(insert_sql(run, book, books, tables))
-                written += max(cursor.rowcount, 0)
+        cursor.execute(_drop_sql())
+        cursor.execute(_temp_table_sql(select))
+        for i, book in enumerate(books):
+            same = [b for b in books if b.standard == book.standard]
+            region = _division_filter(book, same)
+            # No bound parameters: the filters hold LIKE '21%' patterns, and every literal
+            # comes from packaged rulebooks (quoted by ``literal``), never from user input.
+            cursor.execute(
+                f"INSERT INTO {target} ({columns}) "
+                f"SELECT {int(run.pk)}, enterprise_id, {literal(book.standard)}, "
+                f"{literal(book.code)}, outcome_{i}, score_{i}, score_lo_{i}, score_hi_{i}, "
+                f"route_{i}, size_class_{i}, '[]' FROM {TEMP}"
+                + (f" WHERE {region}" if region else "")
+            )
+            written += max(cursor.rowcount, 0)
+        # On an error the transaction rolls back (and the next run drops a leftover table).
+        cursor.execute(_drop_sql())
     return written
 
 

@@ -22,7 +22,9 @@ Pure Python: no Django import (table names are parameters; ``Tables`` has the re
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -55,6 +57,11 @@ DIALECTS = {
     "spark": "spark",
 }
 NUMERIC_KINDS = frozenset({"money", "ratio", "int", "year", "score"})
+
+
+#: arithmetic worth a column of its own when its SQL is longer than _SHARE_ABOVE characters
+_SHARED_ARITHMETIC = frozenset({"ratio", "growth", "sum", "sub"})
+_SHARE_ABOVE = 60
 
 
 class SqlUnsupported(RuleError):
@@ -219,6 +226,10 @@ class _Layout:
     joins: dict[str, str] = field(default_factory=dict)
     levels: list[list[tuple[str, str]]] = field(default_factory=list)  # level-1 → (name, sql)
     counter: int = 0
+    #: another standard's outcome column ({"standard": "sme_size"}), computed once per query
+    standards: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: derived figures by their expression (JSON), each computed once per query
+    shared: dict[str, tuple[Value, int]] = field(default_factory=dict)
 
     def name(self, prefix: str) -> str:
         self.counter += 1
@@ -243,7 +254,7 @@ class _Compiler:
     _checks: dict[str, tuple[Value, int]] = field(default_factory=dict)
     _item: tuple[str, str, dict[str, Fact]] | None = None  # (list name, alias, facts)
     _level: int = 0  # highest level the expression being compiled refers to
-    _standards: dict[str, tuple[str, int]] = field(default_factory=dict)
+    _top: int = 0  # highest level of a result part's column (``_once``)
 
     def _join(self, alias: str, table: str, year: int, column: str = "year") -> str:
         if alias not in self.layout.joins:
@@ -291,10 +302,32 @@ class _Compiler:
                 if op in COMPARISONS:
                     return self.compare(op, arg)
                 raise SqlUnsupported(f"operator {op!r} has no SQL form")
+            if op in _SHARED_ARITHMETIC and self._item is None:
+                return self._shared(expr, method, arg)
             return method(arg)
         if isinstance(expr, list):
             raise RuleError(f"a bare list is not an expression: {expr!r}")
         return Lit(expr)
+
+    def _shared(self, expr: Any, method: Any, arg: Any) -> Value:
+        """A derived figure (ratio, growth, sum …) that rulebooks repeat in every band, e.g. the
+        高企 net-asset growth: computed once per firm in a column of its own, then read."""
+        key = json.dumps(expr, sort_keys=True, ensure_ascii=False)
+        cache = self.layout.shared
+        if key not in cache:
+            outer, self._level = self._level, 0
+            try:
+                value = method(arg)
+                level = self._level + 1
+            finally:
+                self._level = outer
+            if isinstance(value, Num) and len(value.sql) > _SHARE_ABOVE:
+                cache[key] = (Num(f"s.{self.layout.column(level, value.sql)}"), level)
+            else:
+                cache[key] = (value, level - 1)
+        value, level = cache[key]
+        self._level = max(self._level, level)
+        return value
 
     def op_fact(self, arg: Any) -> Value:
         return self.fact(resolve_period(str(arg), self.on))
@@ -548,12 +581,26 @@ class _Compiler:
         rows = list(arg["table"])
         # Each condition is read up to len(rows) times below: a column of its own keeps that cheap.
         conds = [_bool(self._column_of(row["when"])) for row in rows]
-        # Row i is still possible if no earlier row surely holds and its own may hold.
+
+        # Row i is still possible if no earlier row surely holds and its own may hold. Constant
+        # conditions (a fact the registry does not hold is NULL) are folded away here.
+        def not_true(c: str) -> str | None:
+            return (
+                None
+                if c in ("NULL", "FALSE")
+                else ("FALSE" if c == "TRUE" else f"NOT {_is_true(c)}")
+            )
+
+        def may_hold(c: str) -> str | None:
+            return None if c in ("NULL", "TRUE") else ("FALSE" if c == "FALSE" else _not_false(c))
+
         options = []
         for i, row in enumerate(rows):
-            before = [f"NOT {_is_true(c)}" for c in conds[:i]]
-            options.append(([*before, _not_false(conds[i])], row["points"]))
-        options.append(([f"NOT {_is_true(c)}" for c in conds], arg["else"]["points"]))
+            tests = [not_true(c) for c in conds[:i]] + [may_hold(conds[i])]
+            options.append(([t for t in tests if t is not None], row["points"]))
+        tests = [not_true(c) for c in conds]
+        options.append(([t for t in tests if t is not None], arg["else"]["points"]))
+        options = [(tests, points) for tests, points in options if "FALSE" not in tests]
 
         def end(lowest: bool) -> str:
             ordered = sorted(options, key=lambda o: o[1], reverse=not lowest)
@@ -629,17 +676,26 @@ class _Compiler:
         )
 
     def op_standard(self, arg: Any) -> Value:
-        if arg not in self._standards:
+        standards = self.layout.standards
+        if arg not in standards:
             other = rulebook_for(arg, self.on, self.books)
             sub = _Compiler(other, self.on, self.tables, self.books, other.band_edge, self.layout)
             ok = sub.outcome_parts()["ok"]
-            level = sub._level + 1
-            self._standards[arg] = (self.layout.column(level, ok), level)
-        name, level = self._standards[arg]
+            level = max(sub._level, sub._top) + 1
+            standards[arg] = (self.layout.column(level, ok), level)
+        name, level = standards[arg]
         self._level = max(self._level, level)
         return Bool(f"s.{name}")
 
     # --- whole results ---------------------------------------------------------------------
+
+    def _once(self, sql: str) -> str:
+        """A column for a result part read several times (ok, score ends, class)."""
+        if sql == "NULL":
+            return sql
+        level = self._level + 1
+        self._top = max(self._top, level)
+        return f"s.{self.layout.column(level, sql)}"
 
     def outcome_parts(self) -> dict[str, str]:
         """SQL for ok (TRUE/FALSE/NULL), route, score lo/hi and class."""
@@ -648,14 +704,15 @@ class _Compiler:
         requires = [self.passed(code) for code in self.book.requires]
         routes = [(r["route"], _bool(self.compile(r["when"]))) for r in self.book.routes]
         ok = "(" + " AND ".join([*requires, "(" + " OR ".join(c for _, c in routes) + ")"]) + ")"
-        route_whens = " ".join(f"WHEN {_is_true(c)} THEN {literal(name)}" for name, c in routes)
-        route = f"(CASE WHEN {_is_true(ok)} THEN (CASE {route_whens} END) END)"
         score_codes = self.book.score or tuple(c["code"] for c in self.book.checks if "points" in c)
         lo = hi = "NULL"
         if score_codes:
             total = self.op_points(list(score_codes))
             assert isinstance(total, Pts)
             lo, hi = total.lo, total.hi
+        ok, lo, hi = self._once(ok), self._once(lo), self._once(hi)
+        route_whens = " ".join(f"WHEN {_is_true(c)} THEN {literal(name)}" for name, c in routes)
+        route = f"(CASE WHEN {_is_true(ok)} THEN (CASE {route_whens} END) END)"
         return {"ok": ok, "route": route, "lo": lo, "hi": hi, "class": "NULL"}
 
     def _classification(self) -> dict[str, str]:
@@ -712,8 +769,8 @@ class _Compiler:
             ok_whens.append(f"WHEN {test} THEN {ok_g}")
             class_whens.append(f"WHEN {test} THEN {size_g}")
         ok_d, size_d = per_group(groups[cls["default_group"]])
-        ok = f"(CASE {' '.join(ok_whens)} ELSE {ok_d} END)"
-        size = f"(CASE {' '.join(class_whens)} ELSE {size_d} END)"
+        ok = self._once(f"(CASE {' '.join(ok_whens)} ELSE {ok_d} END)")
+        size = self._once(f"(CASE {' '.join(class_whens)} ELSE {size_d} END)")
         route = f"(CASE WHEN ({ok}) IS NULL THEN NULL ELSE 'conditions' END)"
         return {"ok": ok, "route": route, "lo": "NULL", "hi": "NULL", "class": size}
 
@@ -753,44 +810,66 @@ FENCES = {
 _INNER = "sml_inner_"
 
 
+def _result_columns(parts: dict[str, str], suffix: str = "") -> list[str]:
+    ok, lo, hi = parts["ok"], parts["lo"], parts["hi"]
+    exact = f"(({lo}) = ({hi}))"
+    return [
+        f"(CASE WHEN {_is_true(ok)} THEN 'pass' WHEN (({ok}) IS FALSE) THEN 'fail' "
+        f"ELSE 'undetermined' END) AS outcome{suffix}",
+        f"CAST((CASE WHEN {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score{suffix}",
+        f"CAST((CASE WHEN NOT {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score_lo{suffix}",
+        f"CAST((CASE WHEN NOT {exact} THEN ({hi}) END) AS DOUBLE PRECISION) AS score_hi{suffix}",
+        f"{parts['route']} AS route{suffix}",
+        f"{parts['class']} AS size_class{suffix}",
+    ]
+
+
 def _levels_sql(
-    book: Rulebook,
+    books: Iterable[Rulebook],
     on: date,
     rulebooks: Iterable[Rulebook] | None,
     tables: Tables,
     where: str,
+    *,
+    suffixes: bool,
 ) -> list[str]:
     """The query as a list of SELECTs (PostgreSQL syntax), innermost first; each later one
-    reads the one before it as ``sml_inner_ s``."""
-    books = None if rulebooks is None else tuple(rulebooks)
-    c = _Compiler(book, on, tables, books, book.band_edge)
-    parts = c.outcome_parts()
-    layout = c.layout
-    ok, lo, hi = parts["ok"], parts["lo"], parts["hi"]
-    exact = f"(({lo}) = ({hi}))"
+    reads the one before it as ``sml_inner_ s``. Several rulebooks share one layout: each fact
+    is read once and a standard another refers to (sme_size) is computed once."""
+    known = None if rulebooks is None else tuple(rulebooks)
+    layout = _Layout()
+    final = ["s.eid AS enterprise_id"] + (["s.division AS division_code"] if suffixes else [])
+    for i, book in enumerate(books):
+        c = _Compiler(book, on, tables, known, book.band_edge, layout)
+        final += _result_columns(c.outcome_parts(), f"_{i}" if suffixes else "")
     facts = [f"{raw_sql(raw, value)} AS {name}" for raw, (name, value) in layout.facts.items()]
     base = (
-        f"SELECT e.{q('id')} AS eid{''.join(', ' + f for f in facts)} FROM {q(tables.enterprise)} e"
+        f"SELECT e.{q('id')} AS eid, e.{q('division_code')} AS division"
+        f"{''.join(', ' + f for f in facts)} FROM {q(tables.enterprise)} e"
     )
     base += "".join(" " + layout.joins[k] for k in sorted(layout.joins))
     if where:
         base += f" WHERE {where}"
     out = [base]
-    for columns in layout.levels:
-        cols = ", ".join(f"{sql} AS {name}" for name, sql in columns)
-        out.append(f"SELECT s.*{', ' + cols if cols else ''} FROM {_INNER} s")
-    final = [
-        "s.eid AS enterprise_id",
-        f"(CASE WHEN {_is_true(ok)} THEN 'pass' WHEN (({ok}) IS FALSE) THEN 'fail' "
-        f"ELSE 'undetermined' END) AS outcome",
-        f"CAST((CASE WHEN {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score",
-        f"CAST((CASE WHEN NOT {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score_lo",
-        f"CAST((CASE WHEN NOT {exact} THEN ({hi}) END) AS DOUBLE PRECISION) AS score_hi",
-        f"{parts['route']} AS route",
-        f"{parts['class']} AS size_class",
-    ]
+    # Each level passes on only what a later level still reads (not s.*): copying every fact
+    # and check through every level was a third of the work.
+    later: set[str] = set(_REF.findall(" ".join(final)))
+    carried: list[set[str]] = []
+    for columns in reversed(layout.levels):
+        carried.append(set(later))
+        for name, sql in columns:
+            later.discard(name)
+            later |= set(_REF.findall(sql))
+    for columns, keep in zip(layout.levels, reversed(carried), strict=True):
+        defined = {name for name, _ in columns}
+        passed = ["s.eid", "s.division", *(f"s.{n}" for n in sorted(keep - defined))]
+        cols = [*passed, *(f"{sql} AS {name}" for name, sql in columns)]
+        out.append(f"SELECT {', '.join(cols)} FROM {_INNER} s")
     out.append(f"SELECT {', '.join(final)} FROM {_INNER} s")
     return out
+
+
+_REF = re.compile(r"\bs\.([fk]\d+)\b")
 
 
 def raw_sql(raw: str, value: Value) -> str:
@@ -822,7 +901,22 @@ def select_sql(
 ) -> str:
     """One SELECT per firm (``enterprise_id, outcome, score, score_lo, score_hi, route,
     size_class``) in ``dialect``. ``where`` filters the enterprise table ``e``."""
-    return _assemble(_levels_sql(book, on, rulebooks, tables, where), dialect)
+    return _assemble(_levels_sql([book], on, rulebooks, tables, where, suffixes=False), dialect)
+
+
+def select_many_sql(
+    books: Iterable[Rulebook],
+    on: date,
+    *,
+    rulebooks: Iterable[Rulebook] | None = None,
+    tables: Tables = Tables(),
+    where: str = "",
+    dialect: str = "postgres",
+) -> str:
+    """Several rulebooks in one pass over the registry: one row per firm with ``enterprise_id,
+    division_code`` and, for the i-th rulebook, ``outcome_i, score_i, score_lo_i, score_hi_i,
+    route_i, size_class_i``."""
+    return _assemble(_levels_sql(books, on, rulebooks, tables, where, suffixes=True), dialect)
 
 
 def region_filter(book: Rulebook, others: Iterable[Rulebook], prefix: str = "") -> str:
