@@ -111,3 +111,44 @@ def test_malformed_rulebooks_are_rejected(mutate, message: str) -> None:
     mutate(data)
     with pytest.raises(RulebookError, match=message):
         parse_rulebook(data)
+
+
+def test_every_title_rulebook_says_how_long_its_title_lasts() -> None:
+    for book in load_rulebooks():
+        if book.standard == "sme_size":
+            assert book.validity is None  # a size class, not a title
+            continue
+        assert book.validity is not None, book.code
+        assert book.validity["source"]["document"], book.code
+
+
+def test_title_periods_follow_the_rulebooks() -> None:
+    hnte = rulebook_for("hnte", date(2026, 5, 1))
+    assert hnte.title_period(date(2024, 5, 1)) == (date(2024, 5, 1), date(2027, 4, 30))
+    assert hnte.title_period(date(2024, 2, 29)) == (date(2024, 2, 29), date(2027, 2, 28))
+    tech = rulebook_for("tech_sme", date(2026, 5, 1))
+    assert tech.title_period(date(2026, 3, 2)) == (date(2026, 3, 2), date(2026, 12, 31))
+    champion = rulebook_for("single_champion", date(2026, 5, 1))
+    assert (
+        champion.validity["renewal"] == "review" and champion.validity["review_extends_years"] == 3
+    )
+    assert hnte.validity["renewal"] == "reapply"  # 2016 rules: no 复审, re-apply as new
+
+
+@pytest.mark.parametrize(
+    "validity",
+    [
+        {"years": 0, "renewal": "review"},
+        {"years": 3, "renewal": "forever"},
+        {"years": 3, "renewal": "review", "until": "next_week"},
+        {"years": 3, "renewal": "review", "rule": "有效期3年"},  # no source
+    ],
+)
+def test_malformed_validity_is_rejected(tmp_path: Path, validity: dict) -> None:
+    data = _data()
+    data["validity"] = {"rule": "x", "source": {"document": "d"}, "confidence": "C1", **validity}
+    if "rule" in validity and "source" not in validity:
+        del data["validity"]["source"]
+    (tmp_path / "x.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(RulebookError):
+        load_rulebooks(tmp_path)

@@ -12,7 +12,7 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,10 +49,27 @@ class Rulebook:
     classification: Mapping[str, Any] | None = None
     #: GB/T 2260 division-code prefixes the rulebook applies to ("21" = 辽宁); empty = nationwide
     region: tuple[str, ...] = ()
+    #: how long a title granted under this rulebook lasts and how it is kept (复核, re-application)
+    validity: Mapping[str, Any] | None = None
     path: Path | None = field(default=None, compare=False)
 
     def in_force_on(self, on: date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
+
+    def title_period(self, granted_on: date) -> tuple[date, date | None]:
+        """Validity of a title granted on ``granted_on``: N years (the day before the
+        anniversary), the end of that year ("当年有效"), or open when the rulebook does not say."""
+        v = self.validity or {}
+        if v.get("until") == "year_end":
+            return granted_on, date(granted_on.year, 12, 31)
+        years = v.get("years")
+        if not years:
+            return granted_on, None
+        try:
+            end = granted_on.replace(year=granted_on.year + years)
+        except ValueError:  # 29 February
+            end = date(granted_on.year + years, 3, 1)
+        return granted_on, end - timedelta(days=1)
 
     def region_match(self, division_code: str | None) -> int | None:
         """How specifically the rulebook applies to a firm in ``division_code``: 0 for a
@@ -111,6 +128,24 @@ def _references(expr: Any) -> set[str]:
     return found
 
 
+RENEWALS = frozenset({"review", "reassess", "reapply", "annual", "unknown"})
+
+
+def _validate_validity(v: Mapping[str, Any], where: str) -> None:
+    years = v.get("years")
+    if years is not None and not (isinstance(years, int) and 0 < years <= 10):
+        raise RulebookError(f"{where}: validity.years must be a whole number of years or null")
+    if v.get("until") not in (None, "year_end"):
+        raise RulebookError(f"{where}: validity.until may only be 'year_end'")
+    if v.get("renewal") not in RENEWALS:
+        raise RulebookError(f"{where}: validity.renewal must be one of {sorted(RENEWALS)}")
+    src = v.get("source")
+    if not (v.get("rule") and isinstance(src, Mapping) and src.get("document")):
+        raise RulebookError(f"{where}: validity needs its rule text and source")
+    if v.get("confidence") not in CONFIDENCE_TAGS:
+        raise RulebookError(f"{where}: validity has a bad confidence tag")
+
+
 def _validate_classification(cls: Mapping[str, Any], where: str) -> None:
     for key in ("group_by", "groups", "measures", "order", "else", "pass_classes", "labels"):
         if key not in cls:
@@ -157,6 +192,9 @@ def parse_rulebook(data: Mapping[str, Any], where: str = "rulebook") -> Rulebook
     refs |= set(data.get("score", ()))
     if refs - set(codes):
         raise RulebookError(f"{where}: refers to unknown checks {sorted(refs - set(codes))}")
+    validity = data.get("validity")
+    if validity is not None:
+        _validate_validity(validity, where)
     region = tuple(data.get("region", ()))
     if not all(isinstance(p, str) and p.isdigit() and len(p) in (2, 4, 6) for p in region):
         raise RulebookError(f"{where}: region must list division-code prefixes (2, 4 or 6 digits)")
@@ -178,6 +216,7 @@ def parse_rulebook(data: Mapping[str, Any], where: str = "rulebook") -> Rulebook
         score=tuple(data.get("score", ())),
         classification=classification,
         region=region,
+        validity=validity,
     )
 
 
