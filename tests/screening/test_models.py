@@ -47,5 +47,18 @@ def test_unique_and_outcome_index_exist(db) -> None:
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "screening_screeningresult")
     by_columns = {tuple(c["columns"]): c for c in constraints.values()}
-    assert by_columns[("run_id", "enterprise_id", "standard")]["unique"]
+    assert by_columns[("enterprise_id", "run_id", "standard")]["unique"]
     assert by_columns[("run_id", "standard", "outcome")]["index"]
+
+
+def test_results_carry_two_indexes_and_no_database_keys(db) -> None:
+    # Bulk screening writes millions of rows: every extra index or key check costs at each run.
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "screening_screeningresult")
+    indexes = {
+        tuple(c["columns"])
+        for c in constraints.values()
+        if (c["index"] or c["unique"]) and not c["primary_key"]
+    }
+    assert indexes == {("enterprise_id", "run_id", "standard"), ("run_id", "standard", "outcome")}
+    assert not any(c["foreign_key"] for c in constraints.values())

@@ -93,15 +93,25 @@ class ScreeningRun(models.Model):
 
 
 class ScreeningResult(models.Model):
+    # No database-level constraints on the two keys: the rows are derived in bulk by
+    # INSERT … SELECT from the registry itself (docs/decisions/0005-screening-results.md), and
+    # PostgreSQL's deferred key checks cost more than the whole evaluation at commit. Django
+    # still cascades deletes of runs and enterprises.
     run = models.ForeignKey(
         ScreeningRun,
         verbose_name="筛选批次",
         on_delete=models.CASCADE,
+        db_constraint=False,
         related_name="results",
-        db_index=False,  # the unique (run, enterprise, standard) index starts with run
+        db_index=False,  # the (run, standard, outcome) index starts with run
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="+"
+        Enterprise,
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the unique (enterprise, run, standard) index starts with enterprise
     )
     standard = models.CharField("标准", max_length=32)
     rulebook = models.CharField("规则集", max_length=64)
@@ -120,7 +130,9 @@ class ScreeningResult(models.Model):
         verbose_name_plural = "筛选结果"
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "enterprise", "standard"], name="screening_result_unique"
+                # enterprise first: it also serves "this firm's results", so no third index
+                fields=["enterprise", "run", "standard"],
+                name="screening_result_unique",
             )
         ]
         indexes = [
