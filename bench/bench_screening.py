@@ -8,8 +8,8 @@ RSS (``ru_maxrss``) are its own:
 
 1. ``start_screening(2026-05-01, all standards, engine="sql")``: evaluations per second (result
    rows written: firm × standard with a rulebook in force for the firm — 7 per 淄博 firm, the two
-   Liaoning rulebooks do not apply) and total seconds, commit included. On PostgreSQL also once
-   with ``SET jit = off`` in the session, as a diagnostic (src/ does not set it).
+   Liaoning rulebooks do not apply) and total seconds, commit included. (On PostgreSQL the run
+   itself turns JIT off for its transaction; see docs/decisions/0005-screening-results.md.)
 2. Baseline (a): the naive per-enterprise Python loop (``engine="python"``, the reference
    evaluator) on a 5,000-firm demo city (same seed) on the same backend, measured once per backend
    (its rate per firm does not depend on the registry's size).
@@ -530,24 +530,6 @@ def _sized(backend: str, size: int, naive: dict[str, Any] | None) -> list[dict[s
                 "peak_rss_mb": sql["peak_rss_mb"],
             }
         )
-        if backend == "PostgreSQL":
-            off = _child(env, SCREEN.format(jit_off=True, prefix="", engine="sql"))
-            rows.append(
-                {
-                    "name": "screening SQL path, PostgreSQL with SET jit=off (diagnostic)",
-                    "size": size,
-                    "value": off["seconds"],
-                    "unit": "s",
-                    "baseline_name": "default jit=on",
-                    "baseline": sql["seconds"],
-                    "ratio": off["seconds"] / sql["seconds"],
-                    "peak_rss_mb": off["peak_rss_mb"],
-                }
-            )
-            _log(
-                f"PostgreSQL jit=off {off['seconds']:,.2f} s; statements: "
-                + ", ".join(f"{code} {s:.2f} s" for code, s in off["extra"]["profile"])
-            )
         tech_sql = _child(env, TECH_SQL)
         tech_np = _child(env, TECH_NUMPY)
         ratio = tech_sql["seconds"] / tech_np["seconds"]

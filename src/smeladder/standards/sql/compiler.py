@@ -1,215 +1,44 @@
-"""Compile a rulebook to one set-based SQL query: the second speed of "one definition, two speeds".
-
-The same check expressions that ``checks.evaluate`` walks for one firm are walked here once and
-turned into SQL over the registry tables (one row per enterprise; the fiscal years a rule reads
-are LEFT JOINed by year). SQL's NULL is the engine's UNKNOWN and SQL's AND / OR / NOT are already
-Kleene's three-valued logic, so the vocabulary maps one to one:
-
-- numbers are ``CAST(… AS DOUBLE PRECISION)`` (binary floating point, as the Python path computes),
-  a ratio divides by ``NULLIF(b, 0)`` (a zero denominator is unknown, not 0);
-- points are a pair of SQL expressions (lowest, highest still possible), so an unknown band value
-  spans its table exactly like ``Interval`` does;
-- ``exists`` over a list is three-valued (``EXISTS … WHERE cond`` or, failing that, ``… WHERE cond
-  IS NULL`` → unknown); the registry's lists (titles, awards, 创客中国) are complete records, so a
-  firm with no rows has none;
-- ``whole_years`` / ``days`` from a date column to a fixed date become a comparison of the column
-  with a date computed here, so no dialect's date functions are needed.
-
-The query is written once in PostgreSQL syntax and transpiled by SQLGlot to SQLite, MySQL/MariaDB,
-DuckDB or Spark SQL. Facts the registry does not hold (e.g. ``expert_scores.*``) are NULL here.
-Pure Python: no Django import (table names are parameters; ``Tables`` has the registry's).
-"""
+"""The vocabulary of checks.py, compiled to SQL: one method per operator, laid out in levels."""
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import sqlglot
+from smeladder.registry.interchange.schema import Fact
 
-from smeladder.registry.interchange.schema import (
-    ANNUAL_FACTS,
-    AWARD_FACTS,
-    ENTERPRISE_FACTS,
-    MAKER_CHINA_FACTS,
-    TITLE_FACTS,
-    Fact,
+from ..checks import RuleError, named_date
+from ..facts import last_fiscal_year, resolve_period
+from ..logic import COMPARISONS
+from ..rulebook import Rulebook, rulebook_for
+from .columns import _ANNUAL, _ITEMS, _TOP, Tables, _retarget, _typed
+from .values import (
+    Bool,
+    Lit,
+    Num,
+    Pts,
+    Span,
+    SqlUnsupported,
+    Text,
+    Value,
+    _bool,
+    _case_bool,
+    _is_true,
+    _not_false,
+    _num,
+    _pts,
+    _scalar,
+    literal,
+    q,
 )
-
-from .checks import RuleError, named_date
-from .facts import last_fiscal_year, resolve_period
-from .logic import COMPARISONS
-from .rulebook import Rulebook, rulebook_for
-
-#: SQLGlot dialect per database vendor (Django's ``connection.vendor``) and analytic engine
-DIALECTS = {
-    "sqlite": "sqlite",
-    "postgresql": "postgres",
-    "postgres": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-    "duckdb": "duckdb",
-    "spark": "spark",
-}
-NUMERIC_KINDS = frozenset({"money", "ratio", "int", "year", "score"})
-
 
 #: arithmetic worth a column of its own when its SQL is longer than _SHARE_ABOVE characters
 _SHARED_ARITHMETIC = frozenset({"ratio", "growth", "sum", "sub"})
 _SHARE_ABOVE = 60
-
-
-class SqlUnsupported(RuleError):
-    """An expression the SQL path cannot express (every packaged rulebook is tested to compile)."""
-
-
-@dataclass(frozen=True)
-class Tables:
-    """Where the facts live (the registry's Django tables by default)."""
-
-    enterprise: str = "registry_enterprise"
-    annual: str = "registry_annualfigures"
-    equity: str = "registry_equityfinancing"
-    platform: str = "registry_platformscore"
-    title: str = "registry_title"
-    award: str = "registry_award"
-    maker_china: str = "registry_makerchinaresult"
-
-
-# --- compiled values ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bool:
-    sql: str  # TRUE / FALSE / NULL
-
-
-@dataclass(frozen=True)
-class Num:
-    sql: str  # a number or NULL
-
-
-@dataclass(frozen=True)
-class Pts:
-    lo: str  # never NULL
-    hi: str
-
-
-@dataclass(frozen=True)
-class Text:
-    sql: str
-
-
-@dataclass(frozen=True)
-class Lit:
-    value: Any
-
-
-@dataclass(frozen=True)
-class Span:
-    """whole_years / days from a date column to a fixed date (kept symbolic for comparisons)."""
-
-    unit: str  # "years" | "days"
-    column: str
-    to: date
-
-
-Value = Bool | Num | Pts | Text | Lit | Span
-
-
-def q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(float(value)) if isinstance(value, float) else str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _num(v: Value) -> str:
-    if isinstance(v, Lit):
-        if v.value is None or isinstance(v.value, bool) or not isinstance(v.value, int | float):
-            raise SqlUnsupported(f"not a number: {v.value!r}")
-        return literal(v.value)
-    if isinstance(v, Num):
-        return v.sql
-    raise SqlUnsupported(f"expected a number, got {type(v).__name__}")
-
-
-def _pts(v: Value) -> Pts:
-    if isinstance(v, Pts):
-        return v
-    if isinstance(v, Lit) and isinstance(v.value, int | float) and not isinstance(v.value, bool):
-        return Pts(literal(v.value), literal(v.value))
-    raise SqlUnsupported(f"expected points, got {type(v).__name__}")
-
-
-def _bool(v: Value) -> str:
-    if isinstance(v, Bool):
-        return v.sql
-    if isinstance(v, Lit) and (isinstance(v.value, bool) or v.value is None):
-        return literal(v.value)
-    raise SqlUnsupported(f"expected a condition, got {type(v).__name__}")
-
-
-def _scalar(v: Value) -> str:
-    if isinstance(v, Bool | Num | Text):
-        return v.sql
-    if isinstance(v, Lit):
-        return literal(v.value)
-    raise SqlUnsupported(f"expected a value, got {type(v).__name__}")
-
-
-def _case_bool(true_when: str, false_when: str) -> str:
-    return f"(CASE WHEN {true_when} THEN TRUE WHEN {false_when} THEN FALSE ELSE NULL END)"
-
-
-def _is_true(cond: str) -> str:
-    return f"(({cond}) IS TRUE)"
-
-
-def _not_false(cond: str) -> str:
-    return f"(({cond}) IS NOT FALSE)"
-
-
-# --- fact paths → columns ------------------------------------------------------------------
-
-_TOP = {f.path: f for f in ENTERPRISE_FACTS}
-_ANNUAL = {f.key: f for f in ANNUAL_FACTS}
-_ITEMS: dict[str, tuple[str, dict[str, Fact]]] = {
-    "awards": ("award", {f.key: f for f in AWARD_FACTS}),
-    "maker_china": ("maker_china", {f.key: f for f in MAKER_CHINA_FACTS}),
-    "titles": ("title", {f.key: f for f in TITLE_FACTS}),
-}
-
-
-def _retarget(value: Value, column: str) -> Value:
-    """The same kind of value, read from a level-0 column."""
-    if isinstance(value, Num):
-        return Num(column)
-    if isinstance(value, Bool):
-        return Bool(column)
-    return Text(column)
-
-
-def _typed(column_sql: str, kind: str) -> Value:
-    if kind in NUMERIC_KINDS:
-        return Num(f"CAST({column_sql} AS DOUBLE PRECISION)")
-    if kind == "bool":
-        return Bool(column_sql)
-    if kind == "date":
-        return Text(column_sql)
-    return Text(column_sql)
 
 
 @dataclass
@@ -773,212 +602,3 @@ class _Compiler:
         size = self._once(f"(CASE {' '.join(class_whens)} ELSE {size_d} END)")
         route = f"(CASE WHEN ({ok}) IS NULL THEN NULL ELSE 'conditions' END)"
         return {"ok": ok, "route": route, "lo": "NULL", "hi": "NULL", "class": size}
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """One rulebook as SQL: ``select`` yields one row per enterprise with the columns
-    enterprise_id, outcome, score, score_lo, score_hi, route, size_class."""
-
-    rulebook: Rulebook
-    on: date
-    select: str
-    dialect: str
-
-
-RESULT_COLUMNS = (
-    "enterprise_id",
-    "outcome",
-    "score",
-    "score_lo",
-    "score_hi",
-    "route",
-    "size_class",
-)
-
-
-#: keeps each level a separate step, so a check's column is computed once per firm rather than
-#: substituted back into every expression that reads it (SQLite and PostgreSQL merge plain
-#: subqueries; an OFFSET stops both; MySQL/MariaDB materialise a derived table with a LIMIT)
-FENCES = {
-    "sqlite": "LIMIT -1 OFFSET 0",
-    "postgres": "OFFSET 0",
-    "mysql": "LIMIT 18446744073709551615",
-    "duckdb": "OFFSET 0",
-    "spark": "",
-}
-_INNER = "sml_inner_"
-
-
-def _result_columns(parts: dict[str, str], suffix: str = "") -> list[str]:
-    ok, lo, hi = parts["ok"], parts["lo"], parts["hi"]
-    exact = f"(({lo}) = ({hi}))"
-    return [
-        f"(CASE WHEN {_is_true(ok)} THEN 'pass' WHEN (({ok}) IS FALSE) THEN 'fail' "
-        f"ELSE 'undetermined' END) AS outcome{suffix}",
-        f"CAST((CASE WHEN {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score{suffix}",
-        f"CAST((CASE WHEN NOT {exact} THEN ({lo}) END) AS DOUBLE PRECISION) AS score_lo{suffix}",
-        f"CAST((CASE WHEN NOT {exact} THEN ({hi}) END) AS DOUBLE PRECISION) AS score_hi{suffix}",
-        f"{parts['route']} AS route{suffix}",
-        f"{parts['class']} AS size_class{suffix}",
-    ]
-
-
-def _levels_sql(
-    books: Iterable[Rulebook],
-    on: date,
-    rulebooks: Iterable[Rulebook] | None,
-    tables: Tables,
-    where: str,
-    *,
-    suffixes: bool,
-) -> list[str]:
-    """The query as a list of SELECTs (PostgreSQL syntax), innermost first; each later one
-    reads the one before it as ``sml_inner_ s``. Several rulebooks share one layout: each fact
-    is read once and a standard another refers to (sme_size) is computed once."""
-    known = None if rulebooks is None else tuple(rulebooks)
-    layout = _Layout()
-    final = ["s.eid AS enterprise_id"] + (["s.division AS division_code"] if suffixes else [])
-    for i, book in enumerate(books):
-        c = _Compiler(book, on, tables, known, book.band_edge, layout)
-        final += _result_columns(c.outcome_parts(), f"_{i}" if suffixes else "")
-    facts = [f"{raw_sql(raw, value)} AS {name}" for raw, (name, value) in layout.facts.items()]
-    base = (
-        f"SELECT e.{q('id')} AS eid, e.{q('division_code')} AS division"
-        f"{''.join(', ' + f for f in facts)} FROM {q(tables.enterprise)} e"
-    )
-    base += "".join(" " + layout.joins[k] for k in sorted(layout.joins))
-    if where:
-        base += f" WHERE {where}"
-    out = [base]
-    # Each level passes on only what a later level still reads (not s.*): copying every fact
-    # and check through every level was a third of the work.
-    later: set[str] = set(_REF.findall(" ".join(final)))
-    carried: list[set[str]] = []
-    for columns in reversed(layout.levels):
-        carried.append(set(later))
-        for name, sql in columns:
-            later.discard(name)
-            later |= set(_REF.findall(sql))
-    for columns, keep in zip(layout.levels, reversed(carried), strict=True):
-        defined = {name for name, _ in columns}
-        passed = ["s.eid", "s.division", *(f"s.{n}" for n in sorted(keep - defined))]
-        cols = [*passed, *(f"{sql} AS {name}" for name, sql in columns)]
-        out.append(f"SELECT {', '.join(cols)} FROM {_INNER} s")
-    out.append(f"SELECT {', '.join(final)} FROM {_INNER} s")
-    return out
-
-
-_REF = re.compile(r"\bs\.([fk]\d+)\b")
-
-
-def raw_sql(raw: str, value: Value) -> str:
-    """Level 0 selects each fact once, numbers cast to double."""
-    return f"CAST({raw} AS DOUBLE PRECISION)" if isinstance(value, Num) else raw
-
-
-def _assemble(levels: list[str], dialect: str) -> str:
-    target = DIALECTS.get(dialect, dialect)
-    fence = FENCES.get(target, "")
-    sql = ""
-    for level in levels:
-        text = transpile(level, target)
-        if sql:
-            inner = f"({sql} {fence})" if fence else f"({sql})"
-            text = text.replace(_INNER, inner, 1)
-        sql = text
-    return sql
-
-
-def select_sql(
-    book: Rulebook,
-    on: date,
-    *,
-    rulebooks: Iterable[Rulebook] | None = None,
-    tables: Tables = Tables(),
-    where: str = "",
-    dialect: str = "postgres",
-) -> str:
-    """One SELECT per firm (``enterprise_id, outcome, score, score_lo, score_hi, route,
-    size_class``) in ``dialect``. ``where`` filters the enterprise table ``e``."""
-    return _assemble(_levels_sql([book], on, rulebooks, tables, where, suffixes=False), dialect)
-
-
-def select_many_sql(
-    books: Iterable[Rulebook],
-    on: date,
-    *,
-    rulebooks: Iterable[Rulebook] | None = None,
-    tables: Tables = Tables(),
-    where: str = "",
-    dialect: str = "postgres",
-) -> str:
-    """Several rulebooks in one pass over the registry: one row per firm with ``enterprise_id,
-    division_code`` and, for the i-th rulebook, ``outcome_i, score_i, score_lo_i, score_hi_i,
-    route_i, size_class_i``."""
-    return _assemble(_levels_sql(books, on, rulebooks, tables, where, suffixes=True), dialect)
-
-
-def region_filter(book: Rulebook, others: Iterable[Rulebook], prefix: str = "") -> str:
-    """Which enterprises a rulebook covers: its region (if any), not a more specific regional
-    rulebook's of the same standard in force, and the screening's own division prefix."""
-    col = f"e.{q('division_code')}"
-    conds = []
-    if prefix:
-        conds.append(f"{col} LIKE {literal(prefix + '%')}")
-    if book.region:
-        conds.append("(" + " OR ".join(f"{col} LIKE {literal(p + '%')}" for p in book.region) + ")")
-    mine = max((len(p) for p in book.region), default=0)
-    for other in others:
-        if other is book:
-            continue
-        deeper = [p for p in other.region if len(p) > mine]
-        if deeper:
-            conds.append(
-                "NOT (" + " OR ".join(f"{col} LIKE {literal(p + '%')}" for p in deeper) + ")"
-            )
-    return " AND ".join(conds)
-
-
-def transpile(sql: str, dialect: str) -> str:
-    target = DIALECTS.get(dialect, dialect)
-    if target == "postgres":
-        return sql
-    return sqlglot.transpile(sql, read="postgres", write=target)[0]
-
-
-#: compiled SQL by (rulebook object, date, dialect, rulebooks, tables, filter); the value keeps
-#: the rulebook objects alive so their ids cannot be reused while cached
-_CACHE: dict[tuple[Any, ...], tuple[str, Any]] = {}
-
-
-def _compiled_cached(
-    book: Rulebook,
-    on: date,
-    dialect: str,
-    rulebooks: tuple[Rulebook, ...] | None,
-    tables: Tables,
-    where: str,
-) -> str:
-    key = (id(book), on, dialect, None if rulebooks is None else tuple(map(id, rulebooks)))
-    key += (tables, where)
-    if key not in _CACHE:
-        if len(_CACHE) > 512:
-            _CACHE.clear()
-        sql = select_sql(book, on, rulebooks=rulebooks, tables=tables, where=where, dialect=dialect)
-        _CACHE[key] = (sql, (book, rulebooks))
-    return _CACHE[key][0]
-
-
-def compile_rulebook(
-    book: Rulebook,
-    on: date,
-    dialect: str = "postgres",
-    *,
-    rulebooks: Iterable[Rulebook] | None = None,
-    tables: Tables = Tables(),
-    where: str = "",
-) -> Compiled:
-    books = None if rulebooks is None else tuple(rulebooks)
-    sql = _compiled_cached(book, on, dialect, books, tables, where)
-    return Compiled(book, on, sql, DIALECTS.get(dialect, dialect))
