@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from smeladder.accounts.audit import record
 from smeladder.registry.models import Enterprise
-from smeladder.standards.rulebook import Rulebook, has_rulebook_on, load_rulebooks, standards
+from smeladder.standards.cli_assess import AssessInputError
+from smeladder.standards.cli_assess import select_standards as choose_standards
+from smeladder.standards.rulebook import Rulebook, load_rulebooks
 
 from .models import Engine, Outcome, ScreeningResult, ScreeningRun, Status
 
@@ -63,33 +65,19 @@ def check_division_prefix(prefix: str | None) -> str:
 
 def select_standards(requested: Iterable[str] | None, on: dt.date) -> list[str]:
     """The requested standards (known, each with a rulebook in force on ``on``), duplicates
-    dropped; none requested → every standard with a rulebook in force on ``on``."""
-    known = standards()
+    dropped; none requested → every standard with a rulebook in force on ``on``. The same
+    choice as ``smeladder assess`` makes."""
     if isinstance(requested, str):
         requested = [requested]
-    requested = list(requested or [])
-    if not requested:
-        chosen = [code for code in known if has_rulebook_on(code, on)]
-        if not chosen:
-            raise ScreeningInputError(
-                f"{on.isoformat()} 没有任何生效的规则集 / no rulebook in force on {on.isoformat()}"
-            )
-        return chosen
-    out: list[str] = []
-    for code in requested:
-        if code not in known:
-            raise ScreeningInputError(
-                f"未知标准 {code!r}，可用：{', '.join(known)} / "
-                f"unknown standard {code!r}; known: {', '.join(known)}"
-            )
-        if not has_rulebook_on(code, on):
-            raise ScreeningInputError(
-                f"{on.isoformat()} 没有生效的 {code} 规则集 / "
-                f"no {code} rulebook in force on {on.isoformat()}"
-            )
-        if code not in out:
-            out.append(code)
-    return out
+    try:
+        chosen = choose_standards(list(requested or []) or None, on)
+    except AssessInputError as err:
+        raise ScreeningInputError(str(err)) from None
+    if not chosen:
+        raise ScreeningInputError(
+            f"{on.isoformat()} 没有任何生效的规则集 / no rulebook in force on {on.isoformat()}"
+        )
+    return chosen
 
 
 def rulebooks_in_scope(

@@ -79,13 +79,43 @@ def _division_filter(book: Rulebook, books: list[Rulebook]) -> str:
     return region_filter(book, books).replace('e."division_code"', "division_code")
 
 
+def _copy_sql(run: ScreeningRun, books: list[Rulebook], target: str, columns: str) -> str:
+    """One INSERT for all rulebooks: the pass table crossed with one row per rulebook, so rows
+    reach the results table firm by firm and its (enterprise, run, standard) index grows at
+    its right edge; seven inserts, one per rulebook, each walked the whole index (PostgreSQL at
+    1,000,000 firms: 51 s of 70 s)."""
+    which = " UNION ALL ".join(
+        f"SELECT {i} AS i, {literal(b.standard)} AS standard, {literal(b.code)} AS rulebook"
+        for i, b in enumerate(books)
+    )
+
+    def pick(column: str) -> str:
+        whens = " ".join(f"WHEN {i} THEN t.{column}_{i}" for i in range(len(books)))
+        return f"CASE v.i {whens} END"
+
+    covered = []
+    for i, book in enumerate(books):
+        same = [b for b in books if b.standard == book.standard]
+        region = _division_filter(book, same).replace("division_code", "t.division_code")
+        covered.append(f"(v.i = {i}{' AND ' + region if region else ''})")
+    # No bound parameters: the filters hold LIKE '21%' patterns, and every literal comes from
+    # packaged rulebooks (quoted by ``literal``), never from user input.
+    return (
+        f"INSERT INTO {target} ({columns}) "
+        f"SELECT {int(run.pk)}, t.enterprise_id, v.standard, v.rulebook, {pick('outcome')}, "
+        f"{pick('score')}, {pick('score_lo')}, {pick('score_hi')}, {pick('route')}, "
+        f"{pick('size_class')}, '[]' FROM {TEMP} t CROSS JOIN ({which}) v "
+        f"WHERE {' OR '.join(covered)}"
+    )
+
+
 def evaluate_sql(run: ScreeningRun) -> int:
     """Assess the run's area against each of its standards in the database; returns rows written.
 
     One pass computes every rulebook in force for every firm of the area (each fact read once,
     sme_size computed once for all the standards that need it) into a temporary table; then one
-    plain INSERT … SELECT per rulebook copies its columns, restricted to the firms its region
-    covers, into the results table."""
+    INSERT … SELECT copies each rulebook's columns, for the firms its region covers, into the
+    results table."""
     tables = registry_tables()
     books = [b for standard in run.standards for b in books_in_force(standard, run)]
     if not books:
@@ -96,7 +126,6 @@ def evaluate_sql(run: ScreeningRun) -> int:
     quote = connection.ops.quote_name
     target = quote(ScreeningResult._meta.db_table)
     columns = ", ".join(quote(c) for c in RESULT_COLUMNS)
-    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # LLVM compiling these wide expressions costs more than running them (≈10 s of
@@ -104,19 +133,8 @@ def evaluate_sql(run: ScreeningRun) -> int:
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(_drop_sql())
         cursor.execute(_temp_table_sql(select))
-        for i, book in enumerate(books):
-            same = [b for b in books if b.standard == book.standard]
-            region = _division_filter(book, same)
-            # No bound parameters: the filters hold LIKE '21%' patterns, and every literal
-            # comes from packaged rulebooks (quoted by ``literal``), never from user input.
-            cursor.execute(
-                f"INSERT INTO {target} ({columns}) "
-                f"SELECT {int(run.pk)}, enterprise_id, {literal(book.standard)}, "
-                f"{literal(book.code)}, outcome_{i}, score_{i}, score_lo_{i}, score_hi_{i}, "
-                f"route_{i}, size_class_{i}, '[]' FROM {TEMP}"
-                + (f" WHERE {region}" if region else "")
-            )
-            written += max(cursor.rowcount, 0)
+        cursor.execute(_copy_sql(run, books, target, columns))
+        written = max(cursor.rowcount, 0)
         # On an error the transaction rolls back (and the next run drops a leftover table).
         cursor.execute(_drop_sql())
     return written

@@ -57,6 +57,8 @@ class _Layout:
     counter: int = 0
     #: another standard's outcome column ({"standard": "sme_size"}), computed once per query
     standards: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: result parts (ok, route, score ends, class) of rulebooks compiled for ``standard``
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)
     #: derived figures by their expression (JSON), each computed once per query
     shared: dict[str, tuple[Value, int]] = field(default_factory=dict)
 
@@ -509,9 +511,16 @@ class _Compiler:
         if arg not in standards:
             other = rulebook_for(arg, self.on, self.books)
             sub = _Compiler(other, self.on, self.tables, self.books, other.band_edge, self.layout)
-            ok = sub.outcome_parts()["ok"]
-            level = max(sub._level, sub._top) + 1
-            standards[arg] = (self.layout.column(level, ok), level)
+            parts = sub.outcome_parts()
+            # ok is already a column of its own (_once); a query that also reports this
+            # rulebook's results reuses all its parts (layout.parts) instead of a second copy.
+            self.layout.parts[other.code] = parts
+            level = max(sub._level, sub._top)
+            ok = parts["ok"]
+            if not ok.startswith("s."):  # a constant outcome: give it a column all the same
+                level += 1
+                ok = "s." + self.layout.column(level, ok)
+            standards[arg] = (ok.removeprefix("s."), level)
         name, level = standards[arg]
         self._level = max(self._level, level)
         return Bool(f"s.{name}")

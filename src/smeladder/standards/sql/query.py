@@ -87,8 +87,10 @@ def _levels_sql(
     layout = _Layout()
     final = ["s.eid AS enterprise_id"] + (["s.division AS division_code"] if suffixes else [])
     for i, book in enumerate(books):
-        c = _Compiler(book, on, tables, known, book.band_edge, layout)
-        final += _result_columns(c.outcome_parts(), f"_{i}" if suffixes else "")
+        parts = layout.parts.get(book.code)
+        if parts is None:
+            parts = _Compiler(book, on, tables, known, book.band_edge, layout).outcome_parts()
+        final += _result_columns(parts, f"_{i}" if suffixes else "")
     facts = [f"{raw_sql(raw, value)} AS {name}" for raw, (name, value) in layout.facts.items()]
     base = (
         f"SELECT e.{q('id')} AS eid, e.{q('division_code')} AS division"
