@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from smeladder.standards import assess
+from smeladder.standards import UNKNOWN, Interval, assess
 from smeladder.standards.cases import cases_of
 
 FIRMS = cases_of("innovative_sme")["firms"]
@@ -41,3 +41,18 @@ def test_a_check_explains_what_it_waits_on() -> None:
     del facts["awards"]
     check = assess(facts, "innovative_sme", ON).check("direct_award")
     assert check.passed is None and check.missing == ("awards",)
+
+
+def test_points_from_an_unknown_number_span_the_check() -> None:
+    from smeladder.standards.checks import Context, evaluate_check
+    from smeladder.standards.facts import Facts
+
+    definition = {
+        "code": "x",
+        "max_points": 10,
+        "points": {"max": [{"fact": "annual.{L}.revenue"}, 0]},
+    }
+    got = evaluate_check(definition, Context(Facts({}), ON))
+    assert (got.points, got.passed) == (Interval(0, 10), UNKNOWN)
+    known = evaluate_check(definition, Context(Facts({"annual": {"2025": {"revenue": 7}}}), ON))
+    assert (known.points, known.passed) == (7, True)

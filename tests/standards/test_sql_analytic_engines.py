@@ -168,3 +168,55 @@ def test_spark_sql_is_emitted_and_parses(book: Any) -> None:
     parsed = sqlglot.parse_one(sql, read="spark")
     assert parsed.find(sqlglot.exp.Select) is not None
     assert "DOUBLE PRECISION" not in sql  # spelled the Spark way
+
+
+def test_points_from_an_unknown_number_agree() -> None:
+    from smeladder.standards.rulebook import parse_rulebook
+
+    book = parse_rulebook(
+        {
+            "code": "test-unknown-points",
+            "standard": "test_points",
+            "title": "test",
+            "document": {"title": "t", "number": "n"},
+            "in_force": {"from": "2020-01-01"},
+            "sources": ["test"],
+            "confidence": "C1",
+            "score": ["revenue_points"],
+            "routes": [{"route": "score", "when": {"check": "enough"}}],
+            "checks": [
+                {
+                    "code": "revenue_points",
+                    "label": "营业收入（万元，封顶10分）",
+                    "rule": "r",
+                    "source": {"document": "n", "article": "a"},
+                    "confidence": "C1",
+                    "max_points": 10,
+                    "points": {"min": [{"ratio": [{"fact": "annual.{L}.revenue"}, 10000]}, 10]},
+                },
+                {
+                    "code": "enough",
+                    "label": "得分不低于5分",
+                    "rule": "r",
+                    "source": {"document": "n", "article": "a"},
+                    "confidence": "C1",
+                    "test": {"ge": [{"points": ["revenue_points"]}, 5]},
+                },
+            ],
+        }
+    )
+    on = dt.date(2026, 5, 1)
+    firms = [
+        {"uscc": "A", "annual": {"2025": {"revenue": 70000}}},
+        {"uscc": "B", "annual": {"2025": {"revenue": 20000}}},
+        {"uscc": "C", "annual": {"2024": {"revenue": 20000}}},
+    ]
+    con = duckdb.connect()
+    load(con, [_registry_view(f) for f in firms])
+    rows = con.execute(compile_rulebook(book, on, "duckdb", rulebooks=[book]).select).fetchall()
+    got = {row[0]: _plain(row[1:]) for row in rows}
+    for pk, firm in enumerate(firms, start=1):
+        r = assess_with(book, _registry_view(firm), on)
+        lo, hi = r.score_range or (None, None)
+        assert got[pk] == _plain((r.outcome, r.score, lo, hi, r.route, r.size_class))
+    assert [got[i][0] for i in (1, 2, 3)] == ["pass", "fail", "undetermined"]

@@ -493,6 +493,10 @@ def evaluate_check(definition: Mapping[str, Any], ctx: Context) -> CheckEval:
     if "points" in definition:
         ev = evaluate(definition["points"], ctx)
         points = ev.value
+        if points is UNKNOWN or points is None:
+            # Points computed from an unknown number (e.g. max of figures): anything the
+            # check can give, 0 to its maximum.
+            points = Interval(0, definition["max_points"])
         if isinstance(points, Interval):
             passed: Any = True if points.lo > 0 else (False if points.hi <= 0 else UNKNOWN)
             if points.exact:

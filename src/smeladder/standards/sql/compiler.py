@@ -454,10 +454,17 @@ class _Compiler:
         name = self.layout.column(level, _scalar(value))
         return _retarget(value, f"s.{name}") if not isinstance(value, Bool) else Bool(f"s.{name}")
 
-    def _compile_at_new_level(self, expr: Any, points: bool) -> tuple[Value, int]:
+    def _compile_at_new_level(
+        self, expr: Any, points: bool, max_points: float = 0
+    ) -> tuple[Value, int]:
         outer, self._level = self._level, 0
         try:
             value = self.compile(expr)
+            if points and isinstance(value, Num):
+                # as evaluate_check: points from an unknown number may be 0 … max_points
+                value = Pts(f"COALESCE({value.sql}, 0)", f"COALESCE({value.sql}, {max_points})")
+            elif points and isinstance(value, Lit) and value.value is None:
+                value = Pts("0", literal(max_points))
             if points:
                 value = _pts(value)
             level = self._level + 1
@@ -480,7 +487,7 @@ class _Compiler:
             d = defs[code]
             points = "points" in d
             self._checks[code] = self._compile_at_new_level(
-                d["points"] if points else d["test"], points
+                d["points"] if points else d["test"], points, d.get("max_points", 0)
             )
         value, level = self._checks[code]
         self._level = max(self._level, level)
