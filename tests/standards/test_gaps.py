@@ -315,3 +315,15 @@ def test_no_gap_is_reported_that_does_not_verify(name: str) -> None:
 def test_gaps_are_off_by_default() -> None:
     assert assess(FIRMS["E4"], "innovative_sme", ON).gaps == ()
     assert all(r.gaps == () for r in assess_all(FIRMS["E4"], ON))
+
+
+def test_a_plan_asks_only_for_the_least_supplied_value() -> None:
+    # E1 fails 专精特新 2026 on several conditions and has no platform score: the plan supplies
+    # a score of at least 50 (the rulebook's threshold), not whatever the search first tried.
+    examples = Path(__file__).resolve().parents[2] / "docs/examples/standards-worked-examples.jsonl"
+    e1 = json.loads(examples.read_text(encoding="utf-8").splitlines()[0])
+    result = assess(e1, "specialized_sme", date(2026, 5, 1), gaps=True)
+    plan = next(g for g in result.gaps if g["kind"] == "plan")
+    supplied = {c["fact"]: c["to"] for c in plan["changes"]}
+    assert supplied["platform_score.2026"] == 50
+    assert plan["verified"] and "不低于50" in plan["effect"]

@@ -857,11 +857,33 @@ def _greedy(runner: _Runner, cands: list[_Cand], base: list[Change]) -> list[_St
     return list(steps.values())
 
 
+def _trim_supplied(runner: _Runner, steps: list[_Step], i: int, base: list[Change]) -> _Step:
+    """A supplied lower bound found while the rest of the plan was not yet in place ("不低于
+    100") comes down to the least value that keeps the whole plan passing ("不低于50")."""
+    step = steps[i]
+    others = _changes_of(steps[:i] + steps[i + 1 :], base)
+    unit = step.cand.unit
+    start = step.cand.lo if step.cand.lo is not None else 0
+    top = step.after[1]
+
+    def value(k: int) -> Any:
+        return _number_value(start, k, 1, unit)
+
+    span = round((top - start) / unit)
+    if runner.passes([*others, (step.key, value(0))]):
+        return _Step(step.cand, step.kind, step.before, ("ge", value(0)))
+    k = _min_step(lambda k: runner.passes([*others, (step.key, value(k))]), 1, span)
+    return step if k is None else _Step(step.cand, step.kind, step.before, ("ge", value(k)))
+
+
 def _trim(runner: _Runner, steps: list[_Step], base: list[Change]) -> list[_Step]:
     """Make each numeric change of a passing plan minimal, the others held fixed; then drop
     changes the plan does not need."""
     out = list(steps)
     for i, step in enumerate(out):
+        if step.kind == "supply" and isinstance(step.after, tuple) and step.after[0] == "ge":
+            out[i] = _trim_supplied(runner, out, i, base)
+            continue
         if step.kind not in ("increase", "decrease") or step.cand.kind != "number":
             continue
         others = _changes_of(out[:i] + out[i + 1 :], base)
