@@ -128,7 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Login throttling (django-axes): after 5 failures for one username from one address, that pair is
 # locked out for 15 minutes; a success resets the count. Failures are kept in the database.
@@ -140,6 +142,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"  # a Chinese page, not a bare 403/429
 
 # The HTTP API (/api/v1/): session or token authentication, every call authenticated and scoped,
 # errors as JSON with stable codes, an OpenAPI schema from drf-spectacular.
@@ -174,6 +177,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 
 SESSION_COOKIE_HTTPONLY = True
+# A working day, and gone when the browser closes (shared office machines); Secure flags: production.py
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 
 # Demo accounts' password; documented in README, overridable for shared demos.
