@@ -8,5 +8,6 @@ admin.site.index_title = "后台管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("smeladder.api.urls")),
     path("", include("smeladder.web.urls")),
 ]

@@ -17,15 +17,41 @@ CODES = {
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
     status.HTTP_406_NOT_ACCEPTABLE: "not_acceptable",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    status.HTTP_409_CONFLICT: "conflict",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
+
+
+class ApiError(exceptions.APIException):
+    """An error with an explicit stable code, optionally the fields at fault and extra members
+    (e.g. the problems of malformed facts)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        status_code: int = status.HTTP_400_BAD_REQUEST,
+        fields: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.api_code = code
+        self.fields = fields
+        self.extra = extra or {}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = drf_handler(exc, context)
     if response is None:
         return None
-    code = getattr(exc, "api_code", None) or CODES.get(response.status_code, "error")
+    code = getattr(exc, "api_code", None)
+    if code is None and isinstance(
+        exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed
+    ):
+        code = exc.default_code  # DRF answers these with 403 when no scheme sends a challenge
+    code = code or CODES.get(response.status_code, "error")
     fields = None
     if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, dict):
         fields = response.data
@@ -34,6 +60,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = response.data.get("detail") if isinstance(response.data, dict) else None
         message = str(detail or response.status_text)
     body: dict[str, Any] = {"code": code, "message": message}
+    if isinstance(exc, ApiError):
+        fields = exc.fields
+        body.update(exc.extra)
     if fields is not None:
         body["fields"] = fields
     response.data = {"error": body}

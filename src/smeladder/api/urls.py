@@ -1,0 +1,34 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
+
+from . import views
+
+app_name = "api"
+urlpatterns = [
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprises"),
+    path("enterprises/<str:uscc>/", views.EnterpriseDetailView.as_view(), name="enterprise"),
+    path(
+        "enterprises/<str:uscc>/assessments/",
+        views.EnterpriseAssessmentsView.as_view(),
+        name="enterprise-assessments",
+    ),
+    path("assess", views.AssessView.as_view(), name="assess"),
+    path("screenings/", views.ScreeningRunListView.as_view(), name="screenings"),
+    path(
+        "screenings/<int:pk>/results/",
+        views.ScreeningResultListView.as_view(),
+        name="screening-results",
+    ),
+    path("token", views.TokenView.as_view(), name="token"),
+    path(
+        "openapi.json",
+        SpectacularJSONAPIView.as_view(permission_classes=[IsAuthenticated]),
+        name="schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
+        name="docs",
+    ),
+]
