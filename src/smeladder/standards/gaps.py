@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,8 +105,9 @@ TITLES = "titles"
 MAX_PLAN_FACTS = 4
 MAX_PLAN_ROUNDS = 8
 GROWTH = 4  # exponential phase: ×4 per probe
-#: default time budget of one find_gaps call, seconds (a slow rulebook stops early)
-BUDGET = 0.1
+#: default budget of one find_gaps call: engine evaluations of changed facts. A count, not a
+#: time, so the same facts give the same gaps on any machine under any load.
+BUDGET = 400
 
 
 # --- candidate facts, read from the rulebook -------------------------------------------
@@ -408,7 +408,7 @@ def _progress(result: Result) -> tuple[int, int, float]:
 
 
 class _OutOfTime(Exception):
-    """The time budget of one find_gaps call is spent."""
+    """The evaluation budget of one find_gaps call is spent."""
 
 
 class _Runner:
@@ -420,20 +420,24 @@ class _Runner:
         book: Rulebook,
         on: date,
         books: tuple[Rulebook, ...] | None,
-        budget: float | None = None,
+        budget: int | None = None,
     ) -> None:
         self.data = data
         self.book = book
         self.on = on
         self.books = books
-        self.deadline = None if budget is None else time.perf_counter() + budget
+        self.left = budget  # evaluations of new changed facts still allowed (None: no bound)
         self._cache: dict[tuple[Change, ...], Result] = {}
         self._outcomes: dict[tuple[Change, ...], str] = {}
 
     def _key(self, changes: Iterable[Change]) -> tuple[Change, ...]:
-        if self.deadline is not None and time.perf_counter() > self.deadline:
-            raise _OutOfTime
         return tuple(sorted(dict(changes).items(), key=lambda c: c[0]))
+
+    def _spend(self) -> None:
+        if self.left is not None:
+            if self.left <= 0:
+                raise _OutOfTime
+            self.left -= 1
 
     def result(self, changes: Iterable[Change]) -> Result:
         """The engine's full result on the changed facts (for progress)."""
@@ -441,6 +445,7 @@ class _Runner:
         if key not in self._cache:
             from .engine import assess_with
 
+            self._spend()
             facts = Facts(apply_changes(self.data, key, self.on))
             self._cache[key] = assess_with(self.book, facts, self.on, rulebooks=self.books)
         return self._cache[key]
@@ -452,6 +457,7 @@ class _Runner:
         if key in self._cache:
             return self._cache[key].outcome == "pass"
         if key not in self._outcomes:
+            self._spend()
             facts = Facts(apply_changes(self.data, key, self.on))
             self._outcomes[key] = self._outcome(facts)
         return self._outcomes[key] == "pass"
@@ -913,7 +919,7 @@ def _search_gaps(
     *,
     base: list[Change] | None = None,
     prefix: str = "",
-    budget: float | None = None,
+    budget: int | None = None,
 ) -> list[dict[str, Any]]:
     base = base or []
     runner = _Runner(data, book, on, books, budget)
@@ -948,13 +954,13 @@ def find_gaps(
     *,
     rulebooks: Iterable[Rulebook] | None = None,
     limit: int = 5,
-    budget: float | None = BUDGET,
+    budget: int | None = BUDGET,
 ) -> tuple[dict[str, Any], ...]:
     """The smallest verified changes of ``facts`` that turn the result into a pass (fail /
     undetermined), or that pass the next rung of the ladder (pass). At most ``limit``.
 
-    ``budget`` bounds the search time in seconds (None: no bound); when it runs out, the gaps
-    found so far are returned (each still verified)."""
+    ``budget`` bounds the search by the number of engine evaluations (None: no bound); when it
+    runs out, the gaps found so far are returned (each still verified)."""
     from .engine import assess
 
     books = None if rulebooks is None else tuple(rulebooks)
