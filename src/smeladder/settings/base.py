@@ -177,7 +177,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 
 SESSION_COOKIE_HTTPONLY = True
-# A working day, and gone when the browser closes (shared office machines); Secure flags: production.py
+# A working day, gone when the browser closes (shared office PCs); Secure flags: production.py
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
