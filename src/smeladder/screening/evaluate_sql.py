@@ -1,6 +1,7 @@
-"""The set-based screening path: each rulebook compiled to one ``INSERT … SELECT`` that runs inside
-the database holding the registry (SQLite, PostgreSQL, MariaDB/MySQL), so no enterprise row is
-pulled into Python. ``evaluate_python`` is the reference it is tested against, field by field.
+"""The set-based screening path: every rulebook in force compiled into one query that runs inside
+the database holding the registry (SQLite, PostgreSQL, MariaDB/MySQL) into a temporary table, then
+one ``INSERT … SELECT`` into the results, so no enterprise row is pulled into Python (decision
+record 0005). ``evaluate_python`` is the reference it is tested against, field by field.
 
 The SQL path computes outcome, score (or its range), route and size class; the explanation of one
 firm (checks, the facts it waits on, gaps) comes from the Python engine on demand, so ``missing``
@@ -13,6 +14,7 @@ from datetime import date
 
 from django.db import connection
 
+from smeladder.registry import models as m
 from smeladder.standards.rulebook import Rulebook, load_rulebooks
 from smeladder.standards.sql import (
     DIALECTS,
@@ -28,8 +30,6 @@ from .models import ScreeningResult, ScreeningRun
 
 
 def registry_tables() -> Tables:
-    from smeladder.registry import models as m
-
     return Tables(
         enterprise=m.Enterprise._meta.db_table,
         annual=m.AnnualFigures._meta.db_table,
