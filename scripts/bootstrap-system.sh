@@ -2,7 +2,9 @@
 # Installs the Debian packages the project needs (as root, only what is missing), so a fresh
 # machine needs nothing but `make run` / `make test`.
 set -euo pipefail
-packages=(libmariadb-dev pkg-config)
+# chromium + fonts-noto-cjk: the browser tests drive Debian's Chromium (Playwright cannot download
+# one here) and screenshots need a CJK font, or Chinese renders as boxes.
+packages=(libmariadb-dev pkg-config chromium fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
