@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from smeladder.accounts.models import AuditEvent, Role
-from smeladder.registry.interchange.export_facts import iter_facts
+from smeladder.registry.interchange.export_facts import iter_facts, registry_facts
 from smeladder.registry.models import Enterprise
 from smeladder.screening.actions import (
     ScreeningInputError,
@@ -19,7 +19,6 @@ from smeladder.screening.actions import (
     rulebooks_in_scope,
     start_screening,
 )
-from smeladder.screening.evaluate_python import registry_facts
 from smeladder.screening.models import ScreeningResult, ScreeningRun
 from smeladder.standards import NoRulebookInForce, assess
 from smeladder.standards.rulebook import has_rulebook_on, load_rulebooks, parse_rulebook

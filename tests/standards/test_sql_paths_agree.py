@@ -19,10 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smeladder.registry.actions import import_enterprises
-from smeladder.registry.interchange.export_facts import iter_facts
+from smeladder.registry.interchange.export_facts import iter_facts, registry_facts
 from smeladder.registry.interchange.records import ReadResult, SourceRecord
 from smeladder.registry.models import Enterprise
-from smeladder.screening.evaluate_python import registry_facts
 from smeladder.screening.evaluate_sql import registry_tables
 from smeladder.standards.rulebook import load_rulebooks
 from smeladder.standards.sql import compile_rulebook

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smeladder.registry.actions import import_enterprises
+from smeladder.registry.interchange.export_facts import enterprise_facts, registry_facts
 from smeladder.registry.interchange.problems import Problem
 from smeladder.registry.interchange.read_json import loads
 from smeladder.registry.interchange.records import ReadResult, SourceRecord
@@ -40,7 +41,6 @@ from smeladder.standards.facts_check import MalformedFacts
 
 from . import serializers as s
 from .errors import ApiError
-from .facts import enterprise_facts
 from .permissions import IsOfficial, OfficialsWrite, in_scope, is_admin, is_official
 
 FACTS_OBJECT = OpenApiTypes.OBJECT
@@ -220,7 +220,7 @@ class EnterpriseAssessmentsView(APIView):
     def get(self, request: Request, uscc: str) -> Response:
         enterprise = _scoped_enterprise(request, uscc)
         on = _params(s.OnSerializer, request.query_params).get("on") or today_in_china()
-        facts = enterprise_facts(enterprise.pk)
+        facts = registry_facts(enterprise_facts(enterprise.pk))
         return Response([r.to_dict() for r in assess_all(facts, on, gaps=True)])
 
 

@@ -8,10 +8,9 @@ the score depends on unknown facts (then `score` is NULL), `missing` in the engi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
-from smeladder.registry.interchange.export_facts import iter_facts
+from smeladder.registry.interchange.export_facts import iter_facts, registry_facts
 from smeladder.registry.models import Enterprise
 from smeladder.standards import Facts, NoRulebookInForce, Result, assess
 
@@ -36,31 +35,6 @@ def result_row(run: ScreeningRun, enterprise_id: int, result: Result) -> Screeni
         size_class=result.size_class,
         missing=list(result.missing),
     )
-
-
-def engine_facts(value: Any) -> Any:
-    """The facts object as the engine gets it from JSON (`smeladder export | smeladder assess`):
-    Decimals (non-whole amounts, market share) as floats; the engine does not take Decimals."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: engine_facts(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [engine_facts(v) for v in value]
-    return value
-
-
-#: lists the registry keeps as complete records: a firm with no rows holds none (not "unknown")
-RECORD_LISTS = ("titles", "awards", "maker_china")
-
-
-def registry_facts(obj: dict[str, Any]) -> dict[str, Any]:
-    """Exported facts as the engine reads a registry record: Decimals as floats and the record
-    lists present (empty when the registry has no rows), exactly what the SQL path sees."""
-    facts = engine_facts(obj)
-    for key in RECORD_LISTS:
-        facts.setdefault(key, [])
-    return facts
 
 
 def _batches(items: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

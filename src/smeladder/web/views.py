@@ -14,14 +14,12 @@ from django.shortcuts import redirect, render
 
 from smeladder.accounts.models import Role
 from smeladder.reference.lookups import counties_of, division_name, industry_class
+from smeladder.registry.interchange.export_facts import enterprise_facts_and_rows, registry_facts
 from smeladder.registry.models import Enterprise, Title
 from smeladder.registry.models.titles import TitleCode, TitleLevel, TitleStatus
-from smeladder.screening.evaluate_python import registry_facts
 from smeladder.standards.cli_assess import CLASS_ZH, OUTCOME_ZH, today_in_china
 from smeladder.standards.engine import assess_all
 from smeladder.standards.rulebook import load_rulebooks
-
-from .facts import enterprise_facts
 
 PAGE_SIZE = 50
 SORTS = {
@@ -242,7 +240,7 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
     firm = Enterprise.objects.for_user(request.user).filter(uscc=uscc.upper()).first()
     if firm is None:
         raise Http404("未找到该企业，或不在您的管辖范围内")
-    facts, children = enterprise_facts(firm.pk)
+    facts, children = enterprise_facts_and_rows(firm.pk)
     today = today_in_china()
 
     years = [row["year"] for row in children["annual"]]

@@ -70,17 +70,37 @@ def iter_facts(division_prefix: str = "") -> Iterator[dict[str, Any]]:
     for start in range(0, len(pks), BATCH):
         ids = pks[start : start + BATCH]
         rows = Enterprise.objects.filter(pk__in=ids).order_by("uscc").values(*_ENTERPRISE_COLUMNS)
-        children = {
-            "annual": _grouped(AnnualFigures, ids, ["year"]),
-            "equity_financing": _grouped(EquityFinancing, ids, ["year"]),
-            "platform_score": _grouped(PlatformScore, ids, ["year"]),
-            "titles": _grouped(Title, ids, ["valid_from", "code", "level"]),
-            # NULL ranks first on every backend (PostgreSQL would sort them last).
-            "awards": _grouped(Award, ids, ["year", "level", F("rank").asc(nulls_first=True)]),
-            "maker_china": _grouped(MakerChinaResult, ids, ["year", "group"]),
-        }
+        children = _children(ids)
         for row in rows:
             yield facts_object(row, {k: v.get(row["id"], []) for k, v in children.items()})
+
+
+def _children(ids: list[int]) -> dict[str, dict[int, list[dict[str, Any]]]]:
+    """The child rows of these enterprises, one query per table, in the export's order."""
+    return {
+        "annual": _grouped(AnnualFigures, ids, ["year"]),
+        "equity_financing": _grouped(EquityFinancing, ids, ["year"]),
+        "platform_score": _grouped(PlatformScore, ids, ["year"]),
+        "titles": _grouped(Title, ids, ["valid_from", "code", "level"]),
+        # NULL ranks first on every backend (PostgreSQL would sort them last).
+        "awards": _grouped(Award, ids, ["year", "level", F("rank").asc(nulls_first=True)]),
+        "maker_china": _grouped(MakerChinaResult, ids, ["year", "group"]),
+    }
+
+
+def enterprise_facts_and_rows(
+    pk: int,
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """One enterprise as the export writes it, and its child rows by table (7 queries). The
+    caller has already checked scope."""
+    row = Enterprise.objects.filter(pk=pk).values(*_ENTERPRISE_COLUMNS).get()
+    rows = {k: v.get(pk, []) for k, v in _children([pk]).items()}
+    return facts_object(row, rows), rows
+
+
+def enterprise_facts(pk: int) -> dict[str, Any]:
+    """One enterprise as its facts-format object, the way the file export writes it."""
+    return enterprise_facts_and_rows(pk)[0]
 
 
 def _sorted_keys(value: Any) -> Any:
@@ -139,3 +159,30 @@ def facts_object(row: dict[str, Any], children: dict[str, list[dict[str, Any]]])
         elif key == "extra" and row["extra"]:
             obj[key] = _sorted_keys(row["extra"])
     return obj
+
+
+def engine_facts(value: Any) -> Any:
+    """The facts object as the engine gets it from JSON (`smeladder export | smeladder assess`):
+    Decimals (non-whole amounts, market share) as floats; the engine does not take Decimals."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: engine_facts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [engine_facts(v) for v in value]
+    return value
+
+
+#: lists the registry keeps as complete records: a firm with no rows holds none (not "unknown")
+RECORD_LISTS = ("titles", "awards", "maker_china")
+
+
+def registry_facts(obj: dict[str, Any]) -> dict[str, Any]:
+    """Exported facts as the engine reads a registry record: Decimals as floats and the record
+    lists present (empty when the registry has no rows), exactly what the screening's SQL path
+    sees. Every reader of a registry firm for the engine (screening, profile page, API) goes
+    through here."""
+    facts = engine_facts(obj)
+    for key in RECORD_LISTS:
+        facts.setdefault(key, [])
+    return facts
