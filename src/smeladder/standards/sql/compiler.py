@@ -212,26 +212,17 @@ class _Compiler:
 
     def _extreme(self, arg: Any, bigger: bool) -> Value:
         values = [self.compile(x) for x in arg]
-        cmp = ">=" if bigger else "<="
-
-        def pick(xs: list[str], nullable: bool) -> str:
-            out = xs[0]
-            for x in xs[1:]:
-                test = f"({out}) {cmp} ({x})"
-                out = (
-                    f"(CASE WHEN ({out}) IS NULL OR ({x}) IS NULL THEN NULL "
-                    f"WHEN {test} THEN ({out}) ELSE ({x}) END)"
-                )
-            return out
-
+        fn = "GREATEST" if bigger else "LEAST"
         if any(isinstance(v, Pts) for v in values):
             # Points are never NULL, so GREATEST/LEAST (each operand once) are exact here.
-            fn = "GREATEST" if bigger else "LEAST"
             pts = [_pts(v) for v in values]
             return Pts(
                 f"{fn}({', '.join(p.lo for p in pts)})", f"{fn}({', '.join(p.hi for p in pts)})"
             )
-        return Num(pick([_num(v) for v in values], True))
+        # An unknown number leaves the extreme unknown (PostgreSQL's GREATEST would skip it).
+        nums = [_num(v) for v in values]
+        unknown = " OR ".join(f"({x}) IS NULL" for x in nums)
+        return Num(f"(CASE WHEN {unknown} THEN NULL ELSE {fn}({', '.join(nums)}) END)")
 
     def op_max(self, arg: Any) -> Value:
         return self._extreme(arg, True)
