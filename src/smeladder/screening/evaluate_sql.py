@@ -74,11 +74,6 @@ def _temp_table_sql(select: str) -> str:
     return f"CREATE {_temporary()} TABLE {TEMP} AS {select}"
 
 
-def _division_filter(book: Rulebook, books: list[Rulebook]) -> str:
-    # region_filter speaks of the enterprise table "e"; the pass table keeps division_code.
-    return region_filter(book, books).replace('e."division_code"', "division_code")
-
-
 def _copy_sql(run: ScreeningRun, books: list[Rulebook], target: str, columns: str) -> str:
     """One INSERT for all rulebooks: the pass table crossed with one row per rulebook, so rows
     reach the results table firm by firm and its (enterprise, run, standard) index grows at
@@ -96,7 +91,7 @@ def _copy_sql(run: ScreeningRun, books: list[Rulebook], target: str, columns: st
     covered = []
     for i, book in enumerate(books):
         same = [b for b in books if b.standard == book.standard]
-        region = _division_filter(book, same).replace("division_code", "t.division_code")
+        region = region_filter(book, same, column="t.division_code")
         covered.append(f"(v.i = {i}{' AND ' + region if region else ''})")
     # No bound parameters: the filters hold LIKE '21%' patterns, and every literal comes from
     # packaged rulebooks (quoted by ``literal``), never from user input.

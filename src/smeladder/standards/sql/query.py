@@ -168,10 +168,13 @@ def select_many_sql(
     return _assemble(_levels_sql(books, on, rulebooks, tables, where, suffixes=True), dialect)
 
 
-def region_filter(book: Rulebook, others: Iterable[Rulebook], prefix: str = "") -> str:
+def region_filter(
+    book: Rulebook, others: Iterable[Rulebook], prefix: str = "", column: str = ""
+) -> str:
     """Which enterprises a rulebook covers: its region (if any), not a more specific regional
-    rulebook's of the same standard in force, and the screening's own division prefix."""
-    col = f"e.{q('division_code')}"
+    rulebook's of the same standard in force, and the screening's own division prefix.
+    ``column`` is the division code's column (default: the enterprise table ``e``)."""
+    col = column or f"e.{q('division_code')}"
     conds = []
     if prefix:
         conds.append(f"{col} LIKE {literal(prefix + '%')}")
