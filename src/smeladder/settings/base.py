@@ -54,14 +54,22 @@ INSTALLED_APPS = [
     "smeladder.reference",
     "smeladder.registry",
     "smeladder.screening",
+    "smeladder.monitoring",
     "smeladder.api",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI files served locally: no CDN on an intranet
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "smeladder.web",
 ]
+
+# Background jobs (screening runs, dashboard refresh) use the django-tasks backport of Django 6's
+# tasks API, stored in the database so no broker is needed on an intranet. `smeladder db_worker`
+# runs them (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

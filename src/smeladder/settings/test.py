@@ -15,3 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # drop each other's database.
 if DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] != "sqlite3":  # noqa: F405
     DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_smeladder_{os.getpid()}"  # noqa: F405
+
+# Jobs run at once, inside the request or test that enqueues them (a worker process cannot see
+# an in-memory SQLite test database).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

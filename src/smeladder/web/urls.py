@@ -1,11 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .views import (
+    audit_log,
+    dashboard,
+    enterprises,
+    home,
+    pools,
+    profile,
+    screening,
+    self_assessment,
+)
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -27,6 +35,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
         name="password_change_done",
     ),
-    path("enterprises/", views.enterprise_list, name="enterprise_list"),
-    path("enterprises/<str:uscc>/", views.enterprise_profile, name="enterprise_profile"),
 ]
+# Each page module owns its URLs. The list comes before the profile, whose <uscc> would match
+# any later "enterprises/<word>/" path.
+for module in (home, dashboard, enterprises, self_assessment, screening, pools, audit_log, profile):
+    urlpatterns += module.urlpatterns

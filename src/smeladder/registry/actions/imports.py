@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from smeladder.accounts.audit import record
 
-from .interchange.problems import Problem
-from .interchange.records import ABSENT, CleanRecord, ReadResult
-from .interchange.validate import validate
-from .models import (
+from ..interchange.problems import Problem
+from ..interchange.records import ABSENT, CleanRecord, ReadResult
+from ..interchange.validate import validate
+from ..models import (
     AnnualFigures,
     Award,
     Enterprise,
