@@ -19,3 +19,6 @@ if DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] != "sqlite3":  # noqa: F405
 # Jobs run at once, inside the request or test that enqueues them (a worker process cannot see
 # an in-memory SQLite test database).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# No collected static files in tests: WhiteNoise serves from the apps' folders (finders).
+STATIC_ROOT = None
