@@ -1,0 +1,18 @@
+"""The HTTP API (/api/v1/), one module per resource. Views are thin: every query goes through
+`for_user`, every write through a registry/screening action, every result is the engine's own
+facts-format dict or a documented serializer."""
+
+from .assess import AssessView
+from .enterprises import EnterpriseAssessmentsView, EnterpriseDetailView, EnterpriseListView
+from .screenings import ScreeningResultListView, ScreeningRunListView
+from .token import TokenView
+
+__all__ = [
+    "AssessView",
+    "EnterpriseAssessmentsView",
+    "EnterpriseDetailView",
+    "EnterpriseListView",
+    "ScreeningResultListView",
+    "ScreeningRunListView",
+    "TokenView",
+]
