@@ -6,13 +6,15 @@ evaluator (`evaluate_sql`, set-based, inside the database) is the default; `eval
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
@@ -22,13 +24,17 @@ from smeladder.standards.cli_assess import AssessInputError
 from smeladder.standards.cli_assess import select_standards as choose_standards
 from smeladder.standards.rulebook import Rulebook, load_rulebooks
 
-from .models import Engine, Outcome, ScreeningResult, ScreeningRun, Status
+from .models import PHASE_PERCENT, Engine, Outcome, Phase, ScreeningResult, ScreeningRun, Status
 
 EVALUATE_SQL_MODULE = "smeladder.screening.evaluate_sql"
 
 
 class ScreeningInputError(ValueError):
     """The date, standards, division prefix or engine of a screening are wrong (zh / en)."""
+
+
+class ScreeningNotAllowed(PermissionDenied):
+    """The user may not start a screening of that area (403 on pages and in the API)."""
 
 
 class SQLEngineMissingWarning(RuntimeWarning):
@@ -176,6 +182,193 @@ def start_screening(
     return run
 
 
+# -- background runs (the 梯度筛选 page) ---------------------------------------------------------
+
+
+def screening_area(user: Any, division_prefix: str | None = None) -> str:
+    """The division prefix ``user`` may screen: their own area or any part of it (a city official
+    the city or one county, a district official only their district); None = their whole area.
+    Administrators may screen any area, "" being every firm. Enterprise users, partners and
+    officials without a division may not screen at all. Raises ScreeningNotAllowed."""
+    from smeladder.accounts.models import Role
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise ScreeningNotAllowed("请先登录 / sign in first")
+    own = user.division_prefix or ""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return check_division_prefix(own if division_prefix is None else division_prefix)
+    if user.role not in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) or not own:
+        raise ScreeningNotAllowed("无权发起梯度筛选 / not allowed to start a screening")
+    prefix = check_division_prefix(own if division_prefix is None else division_prefix)
+    if not prefix.startswith(own):
+        raise ScreeningNotAllowed(
+            f"区划 {prefix or '全部'} 超出您的管辖范围（{own}）/ "
+            f"area {prefix or 'all'} is outside your scope ({own})"
+        )
+    return prefix
+
+
+def queue_screening(
+    on: str | dt.date,
+    standards: Iterable[str] | None = None,
+    division_prefix: str | None = None,
+    *,
+    user: Any,
+    engine: str = Engine.SQL,
+) -> ScreeningRun:
+    """Record a screening run (status queued), enqueue the background job that performs it
+    (screening/tasks.py) and return at once; the job moves the run through 排队 → 计算 → 写入结果
+    → 完成 (or 失败 with the error). ``division_prefix`` None = the user's whole area.
+
+    Raises ScreeningInputError (bad date, standard, prefix or engine) or ScreeningNotAllowed
+    (an area outside the user's scope) before anything is written."""
+    on = parse_date(on)
+    codes = select_standards(standards, on)
+    prefix = screening_area(user, division_prefix)
+    if engine not in Engine.values:
+        raise ScreeningInputError(
+            f"计算方式须为 sql 或 python，而非 {engine!r} / engine must be sql or python, "
+            f"not {engine!r}"
+        )
+    now = timezone.now()
+    run = ScreeningRun.objects.create(
+        on=on,
+        standards=codes,
+        division_prefix=prefix,
+        engine=engine,
+        rulebooks={code: ",".join(rulebooks_in_scope(code, on, prefix)) for code in codes},
+        status=Status.QUEUED,
+        phase=Phase.QUEUED,
+        percent=PHASE_PERCENT[Phase.QUEUED],
+        message="排队等待执行",
+        queued_at=now,
+        started_at=now,  # the queueing time until the job starts and sets it again
+        created_by=user,
+    )
+    record(
+        "screening.queued",
+        actor=user,
+        object_type="screening.ScreeningRun",
+        object_id=str(run.pk),
+        changes={
+            "status": [None, Status.QUEUED],
+            "on": run.on.isoformat(),
+            "standards": codes,
+            "division_prefix": prefix,
+            "engine": engine,
+        },
+    )
+    from .tasks import run_screening  # tasks imports this module
+
+    # The job row is written on the same database connection, so a worker never sees the job
+    # before the run (both commit together when the caller holds a transaction).
+    run_screening.enqueue(run.pk)
+    run.refresh_from_db()  # an immediate backend (tests) has run the job already
+    return run
+
+
+def _progress(run: ScreeningRun, phase: str, message: str, **fields: Any) -> None:
+    """Store the phase the job has reached; outside the evaluation's transactions, so it is
+    committed at once and a page polling the run sees it."""
+    run.phase = phase
+    run.percent = PHASE_PERCENT.get(phase, run.percent)
+    run.message = message[:200]
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save(update_fields=["phase", "percent", "message", *fields])
+
+
+def perform_queued_run(run_id: int) -> ScreeningRun:
+    """The background job's work: evaluate a queued run step by step, committing the phase
+    reached before each step. With the SQL evaluator the one pass into the temporary table is
+    one transaction (计算) and the copy into the results, the run's status and the audit event
+    another (写入结果), so a failure leaves no results and the run "failed" with the error,
+    which is raised again (the task backend records it too). A run that is not queued any
+    more (a job delivered twice) is returned untouched."""
+    from . import evaluate_sql as sql_path
+
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run_id)
+        if run.status != Status.QUEUED:
+            return run
+        run.status = Status.RUNNING
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    actor = run.created_by
+    used_engine, evaluate = _evaluator(run.engine)
+    requested_engine = run.engine
+    try:
+        books = sql_path.run_books(run)
+        _progress(
+            run,
+            Phase.COMPUTING,
+            f"在数据库内计算 {len(books)} 个规则集"
+            if used_engine == Engine.SQL
+            else f"逐企业计算 {len(run.standards)} 项标准并写入结果",
+            engine=used_engine,
+        )
+        if used_engine == Engine.SQL:
+            with transaction.atomic():
+                run.enterprises = Enterprise.objects.in_division(run.division_prefix).count()
+                books = sql_path.compute_pass(run)
+            _progress(
+                run,
+                Phase.WRITING,
+                f"写入 {run.enterprises} 家企业 × {len(books)} 个规则集的结果",
+                enterprises=run.enterprises,
+            )
+            with transaction.atomic():
+                run.evaluations = sql_path.copy_pass(run, books) if books else 0
+                if books:
+                    sql_path.drop_pass()
+                _finish(run, actor, requested_engine)
+        else:
+            with transaction.atomic():
+                run.enterprises = Enterprise.objects.in_division(run.division_prefix).count()
+                run.evaluations = evaluate(run)
+                _finish(run, actor, requested_engine)
+    except Exception as err:
+        with contextlib.suppress(DatabaseError):
+            sql_path.drop_pass()  # a pass table left by a failed copy (MySQL keeps it)
+        run.status = Status.FAILED
+        run.finished_at = timezone.now()
+        run.enterprises = run.evaluations = 0
+        run.error = f"{type(err).__name__}: {err}"[:10000]
+        _progress(
+            run,
+            Phase.FAILED,
+            "筛选失败",
+            status=run.status,
+            finished_at=run.finished_at,
+            enterprises=0,
+            evaluations=0,
+            error=run.error,
+        )
+        record("screening.run_failed", actor=actor, **_audit(run, requested_engine))
+        raise
+    return run
+
+
+def _finish(run: ScreeningRun, actor: Any, requested_engine: str) -> None:
+    run.status = Status.DONE
+    run.finished_at = timezone.now()
+    run.phase = Phase.DONE
+    run.percent = PHASE_PERCENT[Phase.DONE]
+    run.message = f"完成：{run.enterprises} 家企业，{run.evaluations} 项评估结果"
+    run.save(
+        update_fields=[
+            "enterprises",
+            "evaluations",
+            "status",
+            "finished_at",
+            "phase",
+            "percent",
+            "message",
+        ]
+    )
+    record("screening.run", actor=actor, **_audit(run, requested_engine))
+
+
 def _audit(run: ScreeningRun, requested_engine: str) -> dict[str, Any]:
     changes = {
         "on": run.on.isoformat(),
@@ -198,12 +391,18 @@ def _audit(run: ScreeningRun, requested_engine: str) -> dict[str, Any]:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def outcome_counts(run: ScreeningRun) -> dict[str, dict[str, dict[str, int]]]:
+def scoped(results: QuerySet[ScreeningResult], user: Any = None) -> QuerySet[ScreeningResult]:
+    """``results`` as ``user`` may see them (ScreeningResult.for_user); user None = unscoped, for
+    the command line."""
+    return results if user is None else results.for_user(user)
+
+
+def outcome_counts(run: ScreeningRun, user: Any = None) -> dict[str, dict[str, dict[str, int]]]:
     """{standard: {rulebook: {"pass": n, "fail": n, "undetermined": n}}}, standards in the
-    run's order; one aggregate query."""
+    run's order; one aggregate query. With ``user``, only the results in their scope."""
     counts: dict[str, dict[str, dict[str, int]]] = {code: {} for code in run.standards}
     rows = (
-        ScreeningResult.objects.filter(run=run)
+        scoped(ScreeningResult.objects.filter(run=run), user)
         .values("standard", "rulebook", "outcome")
         .annotate(n=Count("id"))
         .order_by()

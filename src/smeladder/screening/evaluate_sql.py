@@ -111,28 +111,61 @@ def evaluate_sql(run: ScreeningRun) -> int:
     sme_size computed once for all the standards that need it) into a temporary table; then one
     INSERT … SELECT copies each rulebook's columns, for the firms its region covers, into the
     results table."""
-    tables = registry_tables()
-    books = [b for standard in run.standards for b in books_in_force(standard, run)]
+    books = compute_pass(run)
     if not books:
         return 0
+    written = copy_pass(run, books)
+    # On an error the transaction rolls back (and the next run drops a leftover table).
+    drop_pass()
+    return written
+
+
+def run_books(run: ScreeningRun) -> list[Rulebook]:
+    """Every rulebook in force on the run's date for its standards, in the run's order."""
+    return [b for standard in run.standards for b in books_in_force(standard, run)]
+
+
+def _jit_off(cursor: object) -> None:
+    if connection.vendor == "postgresql":
+        # LLVM compiling these wide expressions costs more than running them (≈10 s of 12 s at
+        # 100,000 firms); SET LOCAL ends with the transaction (a no-op outside one).
+        cursor.execute("SET LOCAL jit = off")  # type: ignore[attr-defined]
+
+
+def compute_pass(run: ScreeningRun) -> list[Rulebook]:
+    """Step 1: every rulebook in force for every firm of the area into the temporary pass table
+    (left for ``copy_pass``; the table lives as long as the connection, so the two steps may
+    run in separate transactions — the background job commits its progress between them).
+    Returns the rulebooks computed (none: no table)."""
+    books = run_books(run)
+    if not books:
+        return []
     prefix = run.division_prefix
     where = f"e.{q('division_code')} LIKE {literal(prefix + '%')}" if prefix else ""
-    select = select_many_sql(books, run.on, tables=tables, where=where, dialect=connection.vendor)
+    select = select_many_sql(
+        books, run.on, tables=registry_tables(), where=where, dialect=connection.vendor
+    )
+    with connection.cursor() as cursor:
+        _jit_off(cursor)
+        cursor.execute(_drop_sql())
+        cursor.execute(_temp_table_sql(select))
+    return books
+
+
+def copy_pass(run: ScreeningRun, books: list[Rulebook]) -> int:
+    """Step 2: one INSERT … SELECT from the pass table into the results; returns rows written."""
     quote = connection.ops.quote_name
     target = quote(ScreeningResult._meta.db_table)
     columns = ", ".join(quote(c) for c in RESULT_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # LLVM compiling these wide expressions costs more than running them (≈10 s of
-            # 12 s at 100,000 firms); SET LOCAL ends with the transaction.
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_drop_sql())
-        cursor.execute(_temp_table_sql(select))
+        _jit_off(cursor)
         cursor.execute(_copy_sql(run, books, target, columns))
-        written = max(cursor.rowcount, 0)
-        # On an error the transaction rolls back (and the next run drops a leftover table).
+        return max(cursor.rowcount, 0)
+
+
+def drop_pass() -> None:
+    with connection.cursor() as cursor:
         cursor.execute(_drop_sql())
-    return written
 
 
 def emit_sql(on: date, standards: list[str], prefix: str, dialect: str) -> str:

@@ -17,7 +17,7 @@ from smeladder.reference.lookups import division_name
 from smeladder.registry.models import TitleCode
 from smeladder.standards.rulebook import load_rulebooks
 
-from .actions import outcome_counts, recommendation_list
+from .actions import outcome_counts, recommendation_list, scoped
 from .models import Engine, Outcome, ScreeningResult, ScreeningRun
 
 HEADERS = (
@@ -58,19 +58,22 @@ def _number(value: float | None) -> int | float | None:
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def _rows(run: ScreeningRun, standard: str) -> Iterator[ScreeningResult]:
-    return recommendation_list(run, standard).iterator(chunk_size=ITERATOR_CHUNK)
+def _rows(run: ScreeningRun, standard: str, user: Any = None) -> Iterator[ScreeningResult]:
+    """The passing rows of one standard; with ``user``, only those in the user's scope (a
+    district official downloading a city-wide run gets their district's rows)."""
+    rows = scoped(recommendation_list(run, standard), user)
+    return rows.iterator(chunk_size=ITERATOR_CHUNK)
 
 
 # -- JSON Lines ------------------------------------------------------------------------------
 
 
-def write_jsonl(run: ScreeningRun, out: IO[str]) -> int:
+def write_jsonl(run: ScreeningRun, out: IO[str], *, user: Any = None) -> int:
     """One line per passing (enterprise, standard), standards in the run's order; returns the
-    number of lines."""
+    number of lines. With ``user``, only rows in the user's scope."""
     count = 0
     for standard in run.standards:
-        for result in _rows(run, standard):
+        for result in _rows(run, standard, user):
             firm = result.enterprise
             line = {
                 "uscc": firm.uscc,
@@ -110,14 +113,16 @@ def _header(ws: Any, values: tuple[str, ...] | list[str]) -> list[WriteOnlyCell]
     return cells
 
 
-def _write_list(wb: Workbook, run: ScreeningRun, standard: str, title: str) -> int:
+def _write_list(
+    wb: Workbook, run: ScreeningRun, standard: str, title: str, user: Any = None
+) -> int:
     ws = wb.create_sheet(title)
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.append(_header(ws, HEADERS))
     count = 0
-    for count, result in enumerate(_rows(run, standard), start=1):
+    for count, result in enumerate(_rows(run, standard, user), start=1):
         firm = result.enterprise
         ws.append(
             [
@@ -135,19 +140,25 @@ def _write_list(wb: Workbook, run: ScreeningRun, standard: str, title: str) -> i
     return count
 
 
-def _write_help(wb: Workbook, run: ScreeningRun, listed: dict[str, int]) -> None:
+def _area(prefix: str) -> str:
+    name = division_name(prefix.ljust(6, "0")) if prefix else None
+    return f"{prefix}（{name}）" if name else prefix or "全部"
+
+
+def _write_help(wb: Workbook, run: ScreeningRun, listed: dict[str, int], user: Any = None) -> None:
     ws = wb.create_sheet(HELP_SHEET)
     for letter, width in zip("ABCDEFG", (18, 30, 30, 12, 12, 12, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    area = run.division_prefix or "全部"
-    if run.division_prefix and division_name(run.division_prefix.ljust(6, "0")):
-        area = f"{run.division_prefix}（{division_name(run.division_prefix.ljust(6, '0'))}）"
     ws.append(_header(ws, ["项目", "内容"]))
+    own = getattr(user, "division_prefix", "") or ""
+    if own.startswith(run.division_prefix) and own != run.division_prefix:
+        # the counts and lists below cover only the downloading official's area
+        ws.append(["导出范围", _area(own)])
     for label, value in (
         ("评估日期", run.on.isoformat()),
         ("筛选批次", run.pk),
-        ("区划范围", area),
+        ("区划范围", _area(run.division_prefix)),
         ("计算方式", f"{run.engine}（{Engine(run.engine).label}）"),
         ("企业数", run.enterprises),
         ("评估结果数", run.evaluations),
@@ -162,7 +173,7 @@ def _write_help(wb: Workbook, run: ScreeningRun, listed: dict[str, int]) -> None
         ws.append([label, value])
     ws.append([])
     ws.append(_header(ws, ["标准", "名称", "规则集", "通过", "未通过", "待定", "名单行数"]))
-    counts = outcome_counts(run)
+    counts = outcome_counts(run, user)
     for standard in run.standards:
         books = counts.get(standard) or {run.rulebooks.get(standard, ""): {}}
         for book, outcomes in books.items():
@@ -186,14 +197,15 @@ def _write_help(wb: Workbook, run: ScreeningRun, listed: dict[str, int]) -> None
         ws.append([line])
 
 
-def write_workbook(run: ScreeningRun, dest: str | Path | IO[bytes]) -> int:
-    """One sheet per standard of the run plus the 说明 sheet; returns the rows listed."""
+def write_workbook(run: ScreeningRun, dest: str | Path | IO[bytes], *, user: Any = None) -> int:
+    """One sheet per standard of the run plus the 说明 sheet; returns the rows listed. With
+    ``user``, lists and counts hold only the results in the user's scope."""
     wb = Workbook(write_only=True)
     taken: set[str] = {HELP_SHEET}
     listed = {
-        standard: _write_list(wb, run, standard, sheet_title(standard, taken))
+        standard: _write_list(wb, run, standard, sheet_title(standard, taken), user)
         for standard in run.standards
     }
-    _write_help(wb, run, listed)
+    _write_help(wb, run, listed, user)
     wb.save(dest)
     return sum(listed.values())

@@ -22,9 +22,31 @@ class Engine(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    QUEUED = "queued", "排队中"
     RUNNING = "running", "进行中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+
+
+class Phase(models.TextChoices):
+    """The steps a background run really passes through (screening/queue.py): each is stored,
+    and committed, when the job reaches it, so a page polling the run shows where it is."""
+
+    QUEUED = "queued", "排队"
+    COMPUTING = "computing", "计算"
+    WRITING = "writing", "写入结果"
+    DONE = "done", "完成"
+    FAILED = "failed", "失败"
+
+
+#: the share of the steps done when a phase starts (排队 → 计算 → 写入结果 → 完成): progress in
+#: steps, not a time estimate — the set-based pass does not report anything finer
+PHASE_PERCENT = {
+    Phase.QUEUED: 0,
+    Phase.COMPUTING: 25,
+    Phase.WRITING: 50,
+    Phase.DONE: 100,
+}
 
 
 class Outcome(models.TextChoices):
@@ -79,6 +101,12 @@ class ScreeningRun(models.Model):
         related_name="+",
     )
     error = models.TextField("错误信息", blank=True)
+    # Progress of a run started as a background job (queue_screening); a run made synchronously
+    # by start_screening (CLI, API) goes straight to done / failed with these left blank.
+    queued_at = models.DateTimeField("提交时间", null=True, blank=True)
+    phase = models.CharField("当前步骤", max_length=16, choices=Phase.choices, blank=True)
+    percent = models.PositiveSmallIntegerField("进度（%）", default=0)
+    message = models.CharField("进度说明", max_length=200, blank=True)
 
     objects = ScreeningRunQuerySet.as_manager()
 
@@ -90,6 +118,10 @@ class ScreeningRun(models.Model):
     def __str__(self) -> str:
         area = self.division_prefix or "全部"
         return f"筛选 #{self.pk} {self.on.isoformat()} {area}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (Status.DONE, Status.FAILED)
 
 
 class ScreeningResult(models.Model):
