@@ -1,6 +1,12 @@
-"""Writing to the registry. Every change to enterprises from a file goes through here, so the
-all-or-nothing rule, the ImportRun row and the audit event cannot be skipped by a caller
-(the CLI today, the upload view later)."""
+"""Writing to the registry. Every change to enterprises from a file, the API or a web form goes
+through here, so the all-or-nothing rule, the ImportRun row and the audit events cannot be
+skipped by a caller.
+
+Audit: one `registry.import` event per run (counts), plus one event per enterprise the run
+touched — `registry.enterprise.create` (a short summary) or `registry.enterprise.update` with
+`changes = {path: [old, new]}` for exactly the values that changed, named by facts-format path
+(`name`, `flags.listed`, `annual.2025.revenue`, `titles.hnte.national.2024-11-01.status` …),
+JSON-safe (Decimal and dates as text). The per-firm events are bulk-inserted in chunks."""
 
 from __future__ import annotations
 
@@ -8,15 +14,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from smeladder.accounts.audit import record
+from smeladder.accounts.audit import record, record_many
 
 from ..interchange.problems import Problem
 from ..interchange.records import ABSENT, CleanRecord, ReadResult
+from ..interchange.schema import ENTERPRISE_FACTS
 from ..interchange.validate import validate
 from ..models import (
     AnnualFigures,
@@ -31,6 +39,10 @@ from ..models import (
 
 #: rows per bulk statement and ids per IN (...) list: well under every backend's limits
 CHUNK = 500
+
+#: Enterprise column -> facts-format path, for naming changed values in the audit log
+PATH_OF_COLUMN = {f.column: f.path for f in ENTERPRISE_FACTS}
+ENTERPRISE_TYPE = "registry.Enterprise"
 
 
 @dataclass
@@ -83,7 +95,8 @@ def import_enterprises(
         return result
     try:
         with transaction.atomic():
-            _Writer(validation.records, result).write()
+            writer = _Writer(validation.records, result)
+            writer.write()
             if dry_run:
                 raise _DryRun
             run = ImportRun.objects.create(
@@ -111,6 +124,7 @@ def import_enterprises(
                     "warnings": len(result.warnings),
                 },
             )
+            record_many(writer.audit_events(), actor=actor, object_type=ENTERPRISE_TYPE)
     except _DryRun:
         return result
     result.written = True
@@ -118,9 +132,28 @@ def import_enterprises(
     return result
 
 
+#: columns that identify a child row rather than hold a value
+_KEYS = {"id", "enterprise", "year", "created_at", "updated_at"}
+
+
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
+
+
+def audit_value(value: Any) -> Any:
+    """A stored value as the audit log keeps it: JSON-safe, exact (Decimal → text)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(value.quantize(Decimal(1)))
+        return str(value.normalize())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: audit_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [audit_value(v) for v in value]
+    return value
 
 
 def _default_title_status(valid_to: dt.date | None) -> str:
@@ -137,9 +170,32 @@ class _Writer:
         self.now = timezone.now()
         self.changed: set[str] = set()  # USCCs of existing enterprises with any change
         self.ids: dict[str, int] = {}
+        self.created_ids: set[int] = set()
+        # enterprise pk -> {facts path: [old, new]}; only for enterprises that existed before
+        self.diffs: dict[int, dict[str, list[Any]]] = defaultdict(dict)
+
+    def _note(self, pk: int, path: str, old: Any, new: Any) -> None:
+        self.diffs[pk][path] = [audit_value(old), audit_value(new)]
+
+    def audit_events(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(action, object id, changes) for every enterprise this run created or changed."""
+        for rec in self.records:
+            pk = self.ids[rec.uscc]
+            if pk in self.created_ids:
+                summary = {
+                    "uscc": rec.uscc,
+                    "name": rec.fields.get("name"),
+                    "division_code": rec.fields.get("division_code"),
+                }
+                if rec.annual:
+                    summary["annual"] = sorted(rec.annual)
+                yield "registry.enterprise.create", str(pk), summary
+            elif self.diffs.get(pk):
+                yield "registry.enterprise.update", str(pk), self.diffs[pk]
 
     def write(self) -> None:
         created = self._enterprises()
+        self.created_ids = {self.ids[uscc] for uscc in created}
         by_id = {self.ids[r.uscc]: r for r in self.records}
         uscc_of = {pk: r.uscc for pk, r in by_id.items()}
         for changed_ids in (
@@ -179,6 +235,12 @@ class _Writer:
             changed = [col for col, v in values.items() if getattr(enterprise, col) != v]
             if changed:
                 for col in changed:
+                    self._note(
+                        enterprise.pk,
+                        PATH_OF_COLUMN.get(col, col),
+                        getattr(enterprise, col),
+                        values[col],
+                    )
                     setattr(enterprise, col, values[col])
                 enterprise.updated_at = self.now  # bulk_update skips auto_now
                 to_update.append(enterprise)
@@ -230,11 +292,26 @@ class _Writer:
         creates, updates, deletes = [], [], []
         update_fields: set[str] = set()
         changed: set[int] = set()
+        audit_columns = [f.name for f in model._meta.concrete_fields if f.name not in _KEYS]
+
+        def note_row(pk: int, year: int, row: Any, new: dict[str, Any] | None) -> None:
+            """Old → new of one year's row (either side may be missing)."""
+            if pk in self.created_ids:
+                return  # a new firm's figures are in its create event's summary
+            for column in audit_columns:
+                old_value = None if row is None else getattr(row, column)
+                new_value = None if new is None else new.get(column, old_value)
+                if old_value != new_value:
+                    path = f"{attr}.{year}" if value_column else f"{attr}.{year}.{column}"
+                    self._note(pk, path, old_value, new_value)
+
         for pk in ids:
             years = getattr(by_id[pk], attr)
             if years is None:  # the whole map is null: nothing is known any more
                 doomed = stored_by_enterprise.get(pk, [])
                 deletes.extend(row.pk for row in doomed)
+                for row in doomed:
+                    note_row(pk, row.year, row, None)
                 if doomed:
                     changed.add(pk)
                 continue
@@ -243,15 +320,18 @@ class _Writer:
                 if values is None:
                     if row is not None:
                         deletes.append(row.pk)
+                        note_row(pk, year, row, None)
                         changed.add(pk)
                     continue
                 columns = {value_column: values} if value_column else values
                 if row is None:
                     creates.append(model(enterprise_id=pk, year=year, **columns))
+                    note_row(pk, year, None, columns)
                     changed.add(pk)
                     continue
                 diff = [c for c, v in columns.items() if getattr(row, c) != v]
                 if diff:
+                    note_row(pk, year, row, columns)
                     for c in diff:
                         setattr(row, c, columns[c])
                     updates.append(row)
@@ -283,10 +363,15 @@ class _Writer:
                         values[text] = ""  # NOT NULL text columns: "" is "none"
                 key = (pk, values["code"], values["level"], values["valid_from"])
                 title = stored.get(key)
+                where = f"titles.{values['code']}.{values['level']}.{values['valid_from']}"
+                audited = pk not in self.created_ids
                 if title is None:
                     if values.get("status") is None:
                         values["status"] = _default_title_status(values.get("valid_to"))
                     creates.append(Title(enterprise_id=pk, **values))
+                    if audited:
+                        held = {c: v for c, v in values.items() if v not in (None, "")}
+                        self._note(pk, where, None, held)
                     changed.add(pk)
                     continue
                 if values.get("status", "") is None:
@@ -294,6 +379,8 @@ class _Writer:
                 diff = [c for c, v in values.items() if getattr(title, c) != v]
                 if diff:
                     for c in diff:
+                        if audited:
+                            self._note(pk, f"{where}.{c}", getattr(title, c), values[c])
                         setattr(title, c, values[c])
                     title.updated_at = self.now
                     updates.append(title)
@@ -333,6 +420,8 @@ class _Writer:
             have_items = [{c: getattr(row, c) for c in columns} for row in have]
             if signature(have_items) == signature(wanted):
                 continue
+            if pk not in self.created_ids:
+                self._note(pk, attr, have_items, list(wanted))
             deletes.extend(row.pk for row in have)
             creates.extend(model(enterprise_id=pk, **item) for item in wanted)
             changed.add(pk)
