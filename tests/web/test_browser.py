@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from .conftest import PASSWORD
@@ -35,6 +36,9 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield chromium
+        # Inside Playwright's sync context the ORM gets connections of its own (asgiref's
+        # context-local storage): close them here, or PostgreSQL cannot drop the test database.
+        connections.close_all()
         chromium.close()
 
 

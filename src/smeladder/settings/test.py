@@ -13,6 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # One test database per process: parallel runs (developers, CI, helpers) on one server must not
 # drop each other's database.
+# No persistent connections: the live server's request threads must let go of theirs when a
+# request ends, or PostgreSQL refuses to drop the test database afterwards ("being accessed by
+# other users").
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 if DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] != "sqlite3":  # noqa: F405
     DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_smeladder_{os.getpid()}"  # noqa: F405
 
