@@ -28,6 +28,7 @@ run: $(STAMP)
 	@mkdir -p $(SMELADDER_DATA_DIR)
 	$(BIN)/smeladder migrate --no-input -v 0
 	$(BIN)/smeladder demo --if-empty
+	$(BIN)/smeladder refresh_counts
 	$(BIN)/smeladder demo_accounts
 	@echo "SME Ladder 中小企业梯度培育平台: http://$(HOST):$(PORT)/  (后台 /admin/)"
 	@echo "后台任务 worker: 日志 $(SMELADDER_DATA_DIR)/worker.log"

@@ -28,7 +28,7 @@ def run() -> str:
 def test_four_accounts_with_roles_scopes_and_password(demo_city):
     output = run()
     users = {u.username: u for u in User.objects.all()}
-    assert set(users) == {"admin", "zibo_city", "zhangdian", "demo_firm"}
+    assert set(users) == {"admin", "zibo_city", "zhangdian", "demo_firm", "demo_bank"}
     admin, city, district, firm = (
         users[k] for k in ("admin", "zibo_city", "zhangdian", "demo_firm")
     )

@@ -1,5 +1,6 @@
-"""smeladder demo_accounts — create or reset the four demo log-ins (one per role that reads the
-registry), all with settings.DEMO_PASSWORD. Running it again resets them: idempotent."""
+"""smeladder demo_accounts — create or reset the demo log-ins, one per role (the partner bank sees
+nothing of the registry yet), all with settings.DEMO_PASSWORD. Running it again resets them:
+idempotent."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class DemoAccount:
     scope_en: str
     superuser: bool = False
     staff: bool = True
+    organisation: str = ""
 
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -37,6 +39,15 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("zibo_city", Role.CITY_OFFICIAL, "3703", "淄博市 3703", "Zibo city 3703"),
     DemoAccount("zhangdian", Role.DISTRICT_OFFICIAL, DEMO_DISTRICT, "张店区 370303", "Zhangdian"),
     DemoAccount("demo_firm", Role.ENTERPRISE, "", "本企业", "its own enterprise", staff=False),
+    DemoAccount(
+        "demo_bank",
+        Role.PARTNER,
+        "",
+        "与其共享的内容（暂无）",
+        "what is shared with it (nothing yet)",
+        staff=False,
+        organisation="某银行淄博分行",
+    ),
 )
 
 
@@ -73,6 +84,7 @@ class Command(BaseCommand):
                 user.is_superuser = spec.superuser
                 user.is_staff = spec.staff
                 user.is_active = True
+                user.organisation = spec.organisation
                 user.enterprise = firm if spec.role == Role.ENTERPRISE else None
                 user.set_password(password)
                 user.save()
