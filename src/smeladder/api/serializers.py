@@ -4,11 +4,16 @@ API and the file exports can never disagree."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from smeladder.registry.models import Enterprise
+from smeladder.registry.interchange.coerce import INT_MAX, MONEY_LIMIT, YEAR_MAX, YEAR_MIN
+from smeladder.registry.interchange.schema import ANNUAL_FACTS, Fact
+from smeladder.registry.models import Enterprise, Title
+from smeladder.registry.models.titles import TitleCode, TitleLevel, TitleStatus
 from smeladder.screening.models import Engine, Outcome, ScreeningResult, ScreeningRun
 
 
@@ -128,3 +133,116 @@ class ScreeningResultSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         data["class"] = data.pop("class_")  # facts-format.md calls it "class"
         return data
+
+
+# -- yearly figures --------------------------------------------------------------------------
+
+
+def _figure_field(fact: Fact) -> serializers.Field:
+    """One annual fact as a serializer field, with the import's own bounds."""
+    common: dict[str, Any] = {
+        "required": False,
+        "allow_null": True,
+        "help_text": f"{fact.zh} / {fact.en}" + ("（元 / yuan）" if fact.kind == "money" else ""),
+    }
+    if fact.kind == "money":
+        limit = MONEY_LIMIT - Decimal("0.01")
+        return serializers.DecimalField(
+            max_digits=16,
+            decimal_places=2,
+            coerce_to_string=False,
+            min_value=Decimal(0) if fact.min == 0 else -limit,
+            max_value=limit,
+            **common,
+        )
+    return serializers.IntegerField(min_value=0, max_value=INT_MAX, **common)
+
+
+class FiguresValuesSerializer(serializers.Serializer):
+    """The figures of one year (facts-format.md `annual.<year>`); null = not known."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields.update((fact.path, _figure_field(fact)) for fact in ANNUAL_FACTS)
+        return fields
+
+
+class FiguresSerializer(FiguresValuesSerializer):
+    """年度经营数据: one year of an enterprise (money in yuan)."""
+
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        return {"year": data.pop("year"), **data}
+
+
+# -- titles ----------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^({'|'.join(TitleStatus.values)})$",
+        "description": "active 有效 · expired 已过期 · revoked 已撤销 · under_review 复核中",
+    }
+)
+class TitleStatusField(serializers.ChoiceField):
+    """Documented by a pattern, not an enum: a screening run's "status" has other values and
+    drf-spectacular would give the two enums clashing component names."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=TitleStatus.choices, **kwargs)
+
+
+class TitleSerializer(serializers.ModelSerializer):
+    """称号: one award of a title (history kept: expired and revoked titles stay)."""
+
+    track = serializers.ChoiceField(
+        choices=["miit", "most", "local"], read_only=True, help_text="所属梯度 / ladder"
+    )
+    status = TitleStatusField(read_only=True)
+
+    class Meta:
+        model = Title
+        fields = [
+            "id",
+            "code",
+            "level",
+            "batch",
+            "valid_from",
+            "valid_to",
+            "status",
+            "source_document",
+            "track",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TitleCreateSerializer(serializers.Serializer):
+    """A new title (request body; checked by the import's own validation)."""
+
+    code = serializers.ChoiceField(choices=TitleCode.choices)
+    level = serializers.ChoiceField(choices=TitleLevel.choices)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    batch = serializers.CharField(required=False, allow_null=True, max_length=64)
+    status = TitleStatusField(
+        required=False, allow_null=True, help_text="默认按有效期止判断 / default from valid_to"
+    )
+    source_document = serializers.CharField(required=False, allow_null=True, max_length=300)
+
+
+class TitlePatchSerializer(serializers.Serializer):
+    """A change to a stored title. code, level and valid_from identify it and cannot change;
+    a change of status (e.g. revoked) needs a reason, kept in the audit log."""
+
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    batch = serializers.CharField(required=False, allow_null=True, max_length=64)
+    status = TitleStatusField(required=False)
+    source_document = serializers.CharField(required=False, allow_null=True, max_length=300)
+    reason = serializers.CharField(
+        required=False, max_length=200, help_text="变更原因（改状态时必填）/ reason"
+    )

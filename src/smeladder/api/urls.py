@@ -13,6 +13,26 @@ urlpatterns = [
         views.EnterpriseAssessmentsView.as_view(),
         name="enterprise-assessments",
     ),
+    path(
+        "enterprises/<str:uscc>/figures/",
+        views.FiguresListView.as_view(),
+        name="enterprise-figures",
+    ),
+    path(
+        "enterprises/<str:uscc>/figures/<str:year>/",
+        views.FiguresDetailView.as_view(),
+        name="enterprise-figure",
+    ),
+    path(
+        "enterprises/<str:uscc>/titles/",
+        views.TitleListView.as_view(),
+        name="enterprise-titles",
+    ),
+    path(
+        "enterprises/<str:uscc>/titles/<str:pk>/",
+        views.TitleDetailView.as_view(),
+        name="enterprise-title",
+    ),
     path("assess", views.AssessView.as_view(), name="assess"),
     path("screenings/", views.ScreeningRunListView.as_view(), name="screenings"),
     path(

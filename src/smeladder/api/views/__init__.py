@@ -4,7 +4,9 @@ facts-format dict or a documented serializer."""
 
 from .assess import AssessView
 from .enterprises import EnterpriseAssessmentsView, EnterpriseDetailView, EnterpriseListView
+from .figures import FiguresDetailView, FiguresListView
 from .screenings import ScreeningResultListView, ScreeningRunListView
+from .titles import TitleDetailView, TitleListView
 from .token import TokenView
 
 __all__ = [
@@ -12,7 +14,11 @@ __all__ = [
     "EnterpriseAssessmentsView",
     "EnterpriseDetailView",
     "EnterpriseListView",
+    "FiguresDetailView",
+    "FiguresListView",
     "ScreeningResultListView",
     "ScreeningRunListView",
+    "TitleDetailView",
+    "TitleListView",
     "TokenView",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +24,7 @@ from smeladder.standards.facts_check import MalformedFacts
 
 from .. import serializers as s
 from ..errors import ApiError
+from ..schema import ApiSchema
 from .common import body_text, checked_params
 
 
@@ -35,6 +37,9 @@ def _query_list(request: Request, name: str) -> list[str] | None:
 class AssessView(APIView):
     """Facts in (one object, an array or JSON Lines; or {"facts": …, "on": …, "standards": […]}),
     results out exactly as facts-format.md "Assessment results". Nothing is stored."""
+
+    schema = ApiSchema()
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,

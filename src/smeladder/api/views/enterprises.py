@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +25,7 @@ from smeladder.standards.engine import assess_all
 from .. import serializers as s
 from ..errors import ApiError
 from ..permissions import OfficialsWrite, is_official
+from ..schema import ApiSchema
 from .common import (
     FACTS_OBJECT,
     accepted_checksum,
@@ -38,6 +40,8 @@ from .common import (
 class EnterpriseListView(generics.ListAPIView):
     """企业库: enterprises within the user's scope; POST creates one (officials, own area)."""
 
+    schema = ApiSchema()
+    parser_classes = [JSONParser]
     serializer_class = s.EnterpriseListRowSerializer
     permission_classes = [OfficialsWrite]
 
@@ -88,6 +92,8 @@ class EnterpriseListView(generics.ListAPIView):
 class EnterpriseDetailView(APIView):
     """企业画像: one enterprise as its facts-format object; PATCH = partial facts."""
 
+    schema = ApiSchema()
+    parser_classes = [JSONParser]
     permission_classes = [OfficialsWrite]
 
     @extend_schema(responses={200: FACTS_OBJECT})
@@ -118,6 +124,9 @@ class EnterpriseDetailView(APIView):
 
 class EnterpriseAssessmentsView(APIView):
     """The latest assessment of every standard in force on `on` (default today), with gaps."""
+
+    schema = ApiSchema()
+    parser_classes = [JSONParser]
 
     @extend_schema(
         parameters=[OpenApiParameter("on", OpenApiTypes.DATE)],

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,12 +18,15 @@ from smeladder.screening.models import ScreeningResult, ScreeningRun
 
 from .. import serializers as s
 from ..permissions import IsOfficial, in_scope, is_admin
+from ..schema import ApiSchema
 from .common import checked_params
 
 
 class ScreeningRunListView(generics.ListAPIView):
     """梯度筛选 runs the user may see; POST starts one (officials; own area only)."""
 
+    schema = ApiSchema()
+    parser_classes = [JSONParser]
     serializer_class = s.ScreeningRunSerializer
 
     def get_permissions(self) -> list[Any]:
@@ -60,6 +64,8 @@ class ScreeningRunListView(generics.ListAPIView):
 class ScreeningResultListView(generics.ListAPIView):
     """One run's results, only the rows of enterprises within the user's scope."""
 
+    schema = ApiSchema()
+    parser_classes = [JSONParser]
     serializer_class = s.ScreeningResultSerializer
 
     @extend_schema(

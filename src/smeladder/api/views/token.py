@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..errors import ApiError
+from ..schema import ApiSchema
 
 
 def _locked_out() -> ApiError:
@@ -26,6 +27,7 @@ def _locked_out() -> ApiError:
 class TokenView(ObtainAuthToken):
     """Username + password → token, under the same lockout as the login page (django-axes)."""
 
+    schema = ApiSchema(extra=("429",))
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
