@@ -1,10 +1,72 @@
-"""Cultivation pools (培育库): named lists such as 种子库, 高企培育库, 上市后备库."""
+"""Cultivation pools (培育库): named lists such as 种子库, 高企培育库, 上市后备库.
+
+Who sees and who changes a pool (the one place this is decided; registry/actions/pools.py and
+the pages use it):
+- a pool has an area, ``division_prefix``; "" is the whole city (全市);
+- an official sees the pools of their area and of the areas containing it — a district official
+  sees the city-wide pools and their district's, a city official every pool of the city;
+- an official *manages* (creates, describes) the pools of their own area or inside it; a
+  city-wide ("") pool is managed by city officials (an area of 4 digits or fewer);
+- membership: in any pool they see, an official may add and remove the firms of their own scope
+  that lie in the pool's area — so a district nominates its own firms into the city's 种子库
+  and takes them out again, but never touches another district's members;
+- administrators see and manage everything; enterprise users and partners see no pool.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Q
 
 from .scoped import EnterpriseChildQuerySet
+
+
+def _official_prefix(user: Any) -> str | None:
+    """The area of an active official, "" for an administrator, None for anyone else."""
+    from smeladder.accounts.models import Role
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser or user.role == Role.ADMIN:
+        return ""
+    if user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and user.division_prefix:
+        return user.division_prefix
+    return None
+
+
+class PoolQuerySet(models.QuerySet):
+    def for_user(self, user: Any) -> PoolQuerySet:
+        """The pools ``user`` sees: of their area, inside it, or of an area containing it."""
+        prefix = _official_prefix(user)
+        if prefix is None:
+            return self.none()
+        if not prefix:
+            return self
+        wider = [prefix[:n] for n in (0, 2, 4) if n < len(prefix)]
+        return self.filter(Q(division_prefix__startswith=prefix) | Q(division_prefix__in=wider))
+
+    def managed_by(self, user: Any) -> PoolQuerySet:
+        """The pools ``user`` manages: of their own area or inside it (city-wide "" pools: city
+        officials)."""
+        prefix = _official_prefix(user)
+        if prefix is None:
+            return self.none()
+        if not prefix:
+            return self
+        mine = Q(division_prefix__startswith=prefix)
+        if len(prefix) <= 4:
+            mine |= Q(division_prefix="")
+        return self.filter(mine)
+
+
+def may_manage_area(user: Any, division_prefix: str) -> bool:
+    """Whether ``user`` may create a pool for ``division_prefix`` (see managed_by)."""
+    prefix = _official_prefix(user)
+    if prefix is None:
+        return False
+    return division_prefix.startswith(prefix) or (division_prefix == "" and len(prefix) <= 4)
 
 
 class Pool(models.Model):
@@ -20,6 +82,8 @@ class Pool(models.Model):
         "管理区划", max_length=6, blank=True, help_text="建库单位的区划代码前缀；为空表示全市"
     )
     description = models.TextField("说明", blank=True)
+
+    objects = PoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培育库"
