@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from smeladder.registry.interchange.coerce import INT_MAX, MONEY_LIMIT, YEAR_MAX, YEAR_MIN
 from smeladder.registry.interchange.schema import ANNUAL_FACTS, Fact
-from smeladder.registry.models import Enterprise, Title
+from smeladder.registry.models import Enterprise, Pool, PoolMembership, Title
 from smeladder.registry.models.titles import TitleCode, TitleLevel, TitleStatus
 from smeladder.screening.models import Engine, Outcome, ScreeningResult, ScreeningRun
 
@@ -198,9 +198,7 @@ class TitleStatusField(serializers.ChoiceField):
 class TitleSerializer(serializers.ModelSerializer):
     """称号: one award of a title (history kept: expired and revoked titles stay)."""
 
-    track = serializers.ChoiceField(
-        choices=["miit", "most", "local"], read_only=True, help_text="所属梯度 / ladder"
-    )
+    track = serializers.SerializerMethodField(help_text="所属梯度 / ladder: miit, most or local")
     status = TitleStatusField(read_only=True)
 
     class Meta:
@@ -219,6 +217,11 @@ class TitleSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "pattern": "^(miit|most|local)$"})
+    def get_track(self, obj: Title) -> str:
+        # a pattern, not an enum: a pool's "track" has other values (both)
+        return obj.track
 
 
 class TitleCreateSerializer(serializers.Serializer):
@@ -246,3 +249,86 @@ class TitlePatchSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, max_length=200, help_text="变更原因（改状态时必填）/ reason"
     )
+
+
+# -- pools -----------------------------------------------------------------------------------
+
+
+class PoolSerializer(serializers.ModelSerializer):
+    """培育库: a named list of firms; `members` counts its current members within your scope."""
+
+    members = serializers.IntegerField(
+        read_only=True, help_text="您范围内的在库企业数 / current members within your scope"
+    )
+
+    class Meta:
+        model = Pool
+        fields = ["code", "name", "track", "division_prefix", "description", "members"]
+        read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """One stay of a firm in a pool (入库 … 出库), kept after it leaves."""
+
+    uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    name = serializers.CharField(source="enterprise.name", read_only=True)
+    division_code = serializers.CharField(source="enterprise.division_code", read_only=True)
+    pool = serializers.CharField(source="pool.code", read_only=True)
+    current = serializers.BooleanField(source="is_current", read_only=True)
+
+    class Meta:
+        model = PoolMembership
+        fields = [
+            "id",
+            "pool",
+            "uscc",
+            "name",
+            "division_code",
+            "joined_on",
+            "reason",
+            "left_on",
+            "exit_reason",
+            "current",
+        ]
+        read_only_fields = fields
+
+
+class MembersPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MembershipSerializer(many=True)
+
+
+class PoolDetailSerializer(PoolSerializer):
+    """A pool with one page of its current members within your scope (`?page=`)."""
+
+    member_page = MembersPageSerializer(read_only=True)
+
+    class Meta(PoolSerializer.Meta):
+        fields = [*PoolSerializer.Meta.fields, "member_page"]
+        read_only_fields = fields
+
+
+class StrictSerializer(serializers.Serializer):
+    """A request body that refuses keys it does not know (400 naming them)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({k: ["未知的键 / unknown key"] for k in unknown})
+        return attrs
+
+
+class PoolAddSerializer(StrictSerializer):
+    uscc = serializers.CharField(max_length=18, help_text="统一社会信用代码 / USCC")
+    joined_on = serializers.DateField(
+        required=False, help_text="入库日期，默认今天 / default today"
+    )
+    reason = serializers.CharField(max_length=300, help_text="入库理由 / reason")
+
+
+class PoolRemoveSerializer(StrictSerializer):
+    left_on = serializers.DateField(required=False, help_text="出库日期，默认今天 / default today")
+    reason = serializers.CharField(max_length=300, help_text="出库原因 / reason")

@@ -40,6 +40,14 @@ urlpatterns = [
         views.ScreeningResultListView.as_view(),
         name="screening-results",
     ),
+    path("pools/", views.PoolListView.as_view(), name="pools"),
+    path("pools/<str:code>/", views.PoolDetailView.as_view(), name="pool"),
+    path("pools/<str:code>/members/", views.PoolMembersView.as_view(), name="pool-members"),
+    path(
+        "pools/<str:code>/members/<str:pk>/remove",
+        views.PoolMemberRemoveView.as_view(),
+        name="pool-member-remove",
+    ),
     path("token", views.TokenView.as_view(), name="token"),
     path(
         "openapi.json",

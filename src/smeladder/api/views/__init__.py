@@ -5,6 +5,7 @@ facts-format dict or a documented serializer."""
 from .assess import AssessView
 from .enterprises import EnterpriseAssessmentsView, EnterpriseDetailView, EnterpriseListView
 from .figures import FiguresDetailView, FiguresListView
+from .pools import PoolDetailView, PoolListView, PoolMemberRemoveView, PoolMembersView
 from .screenings import ScreeningResultListView, ScreeningRunListView
 from .titles import TitleDetailView, TitleListView
 from .token import TokenView
@@ -16,6 +17,10 @@ __all__ = [
     "EnterpriseListView",
     "FiguresDetailView",
     "FiguresListView",
+    "PoolDetailView",
+    "PoolListView",
+    "PoolMemberRemoveView",
+    "PoolMembersView",
     "ScreeningResultListView",
     "ScreeningRunListView",
     "TitleDetailView",
