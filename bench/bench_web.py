@@ -1,0 +1,236 @@
+"""Web platform under load (issue 4): gunicorn serving the demo city, driven by 20 and 100 clients.
+
+1. A throwaway demo city: ``smeladder migrate``, ``smeladder demo`` (its default size, 5,000 淄博
+   firms — ``--sizes`` is ignored by this benchmark: the platform is measured on the city the
+   platform ships; the size column shows the number of requests measured), ``demo_accounts``, on
+   a SQLite file in a temp dir, production settings (DEBUG off).
+2. gunicorn as a subprocess: ``smeladder.wsgi:application``, ``BENCH_WEB_WORKERS`` (default 4)
+   gthread workers × ``BENCH_WEB_THREADS`` (default 4) threads, keep-alive 5 s — on 2 cores, 4
+   processes keep both cores busy while one waits on SQLite or the network, and threads keep
+   each idle keep-alive connection from pinning a process. Static files come from WhiteNoise,
+   inside the same Django process, as in production.
+3. The load generator in a separate process (``bench/web_load/driver.py``): N threads, one
+   keep-alive connection each, closed loop, ``BENCH_WEB_WARMUP`` s (default 5) unmeasured, then
+   ``BENCH_WEB_SECONDS`` s (default 20) measured, for each of
+   - the baseline: ``GET /static/vendor/htmx-2.0.11/htmx.min.js`` (52 KB, the vendored file every
+     page loads) from the same server;
+   - 企业画像 ``GET /enterprises/<uscc>/`` signed in as the city official ``zibo_city`` (login form
+     with its CSRF token; one session shared by the clients, since signing in costs a password
+     hash), rotating through 500 firms of the city;
+   - ``POST /api/v1/assess?on=2026-05-01&gaps=false`` with token auth, the body one firm's facts
+     from docs/examples/standards-worked-examples.jsonl (the six §9 firms in turn; every standard
+     in force): results with their checks, no gap search;
+   - the same with the API's default ``gaps=true`` (each failing standard's verified smallest
+     changes: up to 400 engine evaluations per standard, so seconds per firm);
+   at 20 and 100 concurrent clients. Rows: throughput (successful requests finished inside the
+   window per second; errors = non-2xx answers, bodies without the expected text, exceptions and
+   timeouts) and p50/p95/p99 latency (nearest rank), each beside the static file's figure at the
+   same concurrency. Goals: p99 ≤ 200 ms at 20 clients; no errors at 100.
+
+The load generator shares the 2 cores with the server, so every figure — the baseline's most of
+all — includes the cost of generating the load."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+from bench.web_load.server import (
+    ROOT,
+    api_token,
+    build_city,
+    city_env,
+    city_firms,
+    gunicorn,
+    session_login,
+)
+
+CLIENTS = (20, 100)
+SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "20"))
+WARMUP = float(os.environ.get("BENCH_WEB_WARMUP", "5"))
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
+REQUEST_TIMEOUT = 120.0  # seconds; a request slower than this is an error
+STATIC_PATH = "/static/vendor/htmx-2.0.11/htmx.min.js"
+PROFILE_FIRMS = 500
+OFFICIAL = "zibo_city"
+ON = "2026-05-01"
+EXAMPLES = ROOT / "docs/examples/standards-worked-examples.jsonl"
+GOAL_P99_MS = 200.0
+GOAL_P99_CLIENTS = 20
+GOAL_NO_ERRORS_CLIENTS = 100
+
+
+def _log(message: str) -> None:
+    print(f"  [web] {message}", file=sys.stderr, flush=True)
+
+
+def _requests(port: int, firms: list[str]) -> dict[str, list[dict[str, Any]]]:
+    cookie = session_login(port, OFFICIAL)
+    token = api_token(port, OFFICIAL)
+    facts = [line for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {
+        "static": [{"method": "GET", "path": STATIC_PATH, "headers": {}, "expect": "htmx"}],
+        "profile": [
+            {
+                "method": "GET",
+                "path": f"/enterprises/{uscc}/",
+                "headers": {"Cookie": cookie},
+                "expect": uscc,
+            }
+            for uscc in firms
+        ],
+        **{
+            name: [
+                {
+                    "method": "POST",
+                    "path": f"/api/v1/assess?on={ON}&gaps={gaps}",
+                    "headers": {
+                        "Authorization": f"Token {token}",
+                        "Content-Type": "application/json",
+                    },
+                    "body": body,
+                    "expect": '"standard"',
+                }
+                for body in facts
+            ]
+            for name, gaps in (("assess", "false"), ("assess_gaps", "true"))
+        },
+    }
+
+
+def _drive(port: int, clients: int, requests: list[dict[str, Any]]) -> dict[str, Any]:
+    job = {
+        "host": "127.0.0.1",
+        "port": port,
+        "clients": clients,
+        "warmup": WARMUP,
+        "seconds": SECONDS,
+        "timeout": REQUEST_TIMEOUT,
+        "requests": requests,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.web_load.driver"],
+        input=json.dumps(job),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WARMUP + SECONDS + 2 * REQUEST_TIMEOUT + 60,
+    )
+    if done.returncode:
+        raise RuntimeError(f"load driver failed:\n{done.stderr[-3000:]}")
+    for line in done.stdout.splitlines():
+        if line.startswith("WEB-LOAD "):
+            return json.loads(line.removeprefix("WEB-LOAD "))
+    raise RuntimeError(f"load driver printed no result:\n{done.stdout}\n{done.stderr}")
+
+
+def _describe(name: str, clients: int, r: dict[str, Any]) -> str:
+    ms = " / ".join(
+        f"{r[k]:,.1f}" if r[k] is not None else "—" for k in ("p50_ms", "p95_ms", "p99_ms")
+    )
+
+    def kinds(errors: dict[str, int]) -> str:
+        return ", ".join(f"{k} ×{n}" for k, n in errors.items()) or "none"
+
+    return (
+        f"{name}, {clients} clients: {r['throughput']:,.1f} req/s, p50/p95/p99 {ms} ms, "
+        f"max {r['max_ms'] or 0:,.0f} ms, {r['requests']:,} requests started in the window, "
+        f"errors {r['errors']} ({kinds(r['error_kinds'])}; warm-up: "
+        f"{kinds(r['warmup_errors'])}), reconnects {r['reconnects']}, in-flight requests "
+        f"drained in {r['drained_s']:.1f} s; load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+def _rows(
+    label: str, clients: int, r: dict[str, Any], base: dict[str, Any]
+) -> list[dict[str, Any]]:
+    baseline_name = f"static file, {clients} clients"
+    errors = f"errors {r['errors']:,} of {r['requests']:,}"
+    if clients == GOAL_NO_ERRORS_CLIENTS:
+        errors += f" (goal none: {'met' if r['errors'] == 0 else 'MISSED'})"
+    rows = [
+        {
+            "name": f"{label}, {clients} clients: throughput, {errors}",
+            "size": r["requests"],
+            "value": r["throughput"],
+            "unit": "req/s",
+            "baseline_name": baseline_name,
+            "baseline": base["throughput"],
+            "ratio": r["throughput"] / base["throughput"] if base["throughput"] else None,
+        }
+    ]
+    for p in ("p50", "p95", "p99"):
+        value, ref = r[f"{p}_ms"], base[f"{p}_ms"]
+        name = f"{label}, {clients} clients: {p} latency"
+        if p == "p99" and clients == GOAL_P99_CLIENTS:
+            met = value is not None and value <= GOAL_P99_MS
+            name += f" (goal ≤ {GOAL_P99_MS:g} ms: {'met' if met else 'MISSED'})"
+        rows.append(
+            {
+                "name": name,
+                "size": r["requests"],
+                "value": value,
+                "unit": "ms",
+                "baseline_name": baseline_name,
+                "baseline": ref,
+                "ratio": value / ref if value is not None and ref else None,
+            }
+        )
+    return rows
+
+
+LABELS = {
+    "profile": "企业画像 GET /enterprises/<uscc>/ (city official)",
+    "assess": "POST /api/v1/assess, gaps=false (token, one firm)",
+    "assess_gaps": "POST /api/v1/assess, gaps=true (token, one firm)",
+}
+
+
+def run(sizes: list[int]) -> list[dict[str, Any]]:
+    del sizes  # the demo city's own size; see the module docstring
+    commit = subprocess.run(
+        ["git", "log", "-1", "--oneline"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    _log(f"code at {commit or 'unknown commit'}; load average {os.getloadavg()[0]:.1f}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="smeladder-bench-web-") as tmp:
+            env = city_env(tmp)
+            build_city(env)
+            firms = city_firms(env, PROFILE_FIRMS)
+            _log(f"demo city built; {len(firms)} firms to rotate through")
+            log = Path(tmp) / "gunicorn.log"
+            with gunicorn(env, log, WORKERS, THREADS, STATIC_PATH) as server:
+                _log(
+                    f"gunicorn: {server.workers} gthread workers × {server.threads} threads, "
+                    f"port {server.port}; {WARMUP:g} s warm-up + {SECONDS:g} s measured per run"
+                )
+                requests = _requests(server.port, firms)
+                measured: dict[tuple[str, int], dict[str, Any]] = {}
+                for clients in CLIENTS:
+                    for name in ("static", *LABELS):
+                        result = _drive(server.port, clients, requests[name])
+                        measured[name, clients] = result
+                        _log(_describe(name, clients, result))
+            rows = []
+            for name, label in LABELS.items():
+                for clients in CLIENTS:
+                    rows += _rows(
+                        label, clients, measured[name, clients], measured["static", clients]
+                    )
+            return rows
+    except Exception as err:  # report it as a row, as the other benchmarks do
+        traceback.print_exc()
+        message = (str(err).strip().splitlines() or [type(err).__name__])[-1][:90]
+        return [{"name": f"web under load — error: {message}", "size": 0, "value": None}]
+
+
+if __name__ == "__main__":
+    for row in run([]):
+        print(row)
