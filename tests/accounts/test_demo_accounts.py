@@ -66,7 +66,7 @@ def test_idempotent_and_resets_changes(demo_city):
     user.is_active = False
     user.save()
     run()
-    assert User.objects.count() == 4
+    assert User.objects.count() == 5
     user.refresh_from_db()
     assert user.check_password(PASSWORD) and user.is_active
     assert user.division_prefix == "370303"
