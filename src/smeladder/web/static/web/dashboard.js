@@ -40,7 +40,7 @@
 
   function districts(node) {
     var d = data.districts;
-    var series = d.rungs.map(function (s) { return { type: "bar", name: s.name, data: s.data }; });
+    var series = d.rungs.map(function (s) { return { type: "bar", name: s.name, data: s.data, barMaxWidth: 28 }; });
     series.push({ type: "line", name: d.firms.name, yAxisIndex: 1, data: d.firms.data, symbolSize: 7 });
     draw(node, {
       tooltip: { trigger: "axis" },
@@ -54,6 +54,8 @@
 
   function industries(node) {
     var d = data.industries;
+    // about two bars per industry: the chart grows with the list instead of stretching bars
+    node.style.height = Math.max(200, 90 + d.categories.length * 30) + "px";
     draw(node, {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
@@ -61,8 +63,8 @@
       xAxis: { type: "value" },
       yAxis: { type: "category", inverse: true, data: d.categories, axisLabel: { width: 180, overflow: "truncate" } },
       series: [
-        { type: "bar", name: d.firms.name, data: d.firms.data },
-        { type: "bar", name: d.titled.name, data: d.titled.data }
+        { type: "bar", name: d.firms.name, data: d.firms.data, barMaxWidth: 16 },
+        { type: "bar", name: d.titled.name, data: d.titled.data, barMaxWidth: 16 }
       ]
     });
   }
@@ -76,7 +78,7 @@
       xAxis: { type: "category", data: key === "new" ? g.years : g.points },
       yAxis: { type: "value" },
       series: g[key].map(function (s) {
-        return { type: type, name: s.name, data: s.data, symbolSize: 7 };
+        return { type: type, name: s.name, data: s.data, symbolSize: 7, barMaxWidth: 20 };
       })
     });
   }
@@ -89,7 +91,7 @@
       grid: grid({}),
       xAxis: { type: "category", data: c.steps, axisLabel: { interval: 0, width: 150, overflow: "break" } },
       yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
-      series: c.series.map(function (s) { return { type: "bar", name: s.name, data: s.data }; })
+      series: c.series.map(function (s) { return { type: "bar", name: s.name, data: s.data, barMaxWidth: 36 }; })
     });
   }
 
