@@ -1,10 +1,16 @@
-"""企业画像: facts, figures in 万元, titles, every standard's assessment; scope; bounded queries."""
+"""企业画像: facts, figures in 万元 (table and chart data), titles timeline, every standard's
+assessment with readable values; gaps fetched per standard (scoped); bounded queries."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 
 from smeladder.accounts.models import Role
+from smeladder.registry.models import Title
+from smeladder.standards import gaps as gaps_module
+from smeladder.web.views.profile import check_value
 
 from .conftest import client_for
 
@@ -26,8 +32,112 @@ def test_profile_of_worked_example(worked_example, district):
     assert re.search(r"得分 90\b", innovative)
     assert "中型" in summary_of(page, "sme_size")
     assert "78" in summary_of(page, "tech_sme")
-    assert "差距 1：" in page  # the verified gaps, in Chinese
     assert "工信部" in page or "号" in page  # source documents of the checks
+    # gaps are not computed for the page: each standard asks for its own when opened
+    assert "差距 1：" not in page
+    gap_url = f"/enterprises/{worked_example.uscc}/gaps/specialized_sme/"
+    assert f'hx-get="{gap_url}"' in page
+
+
+def checks_of(page: str, standard: str) -> str:
+    start = page.index(f'id="std-{standard}"')
+    return page[start : page.index("</details>", start)]
+
+
+def row_of(section: str, label: str) -> str:
+    start = section.index(f"<td>{label}</td>")
+    return section[start : section.index("</tr>", start)]
+
+
+def test_check_values_read_as_people_expect(worked_example, city):
+    page = client_for(city).get(f"/enterprises/{worked_example.uscc}/").content.decode()
+    innovative = checks_of(page, "innovative_sme")
+    assert "<td>5%</td>" in row_of(innovative, "上年度研发费用总额占营业收入总额比重")
+    assert "<td>12%</td>" in row_of(innovative, "上年度主营业务收入增长率")
+    assert "<td>55%</td>" in row_of(innovative, "上年度资产负债率")
+    assert "<td>中型</td>" in row_of(innovative, "属于中小企业")  # size class in Chinese
+    # passed through an `any` branch: no single value, and not 未知 either
+    ip_row = row_of(innovative, "与企业主导产品相关的有效知识产权数量")
+    assert "<td>—</td>" in ip_row and "未知" not in ip_row
+    # a multiple compared with 1.1025 is not a share: stays a number
+    giant = checks_of(page, "little_giant")
+    assert "<td>2</td>" in row_of(giant, "近2年营业收入复合增长率不低于5%")
+    assert "<td>70%</td>" in row_of(giant, "上年度主营业务收入占营业收入比重不低于90%")
+
+
+def test_check_value_rules():
+    assert check_value(None, None, False) == "未知"
+    assert check_value(None, True, False) == "—" and check_value(None, False, True) == "—"
+    assert check_value(0.155, True, True) == "15.5%" and check_value(0, False, True) == "0%"
+    assert check_value(True, True, True) == "是"  # a boolean is never a percentage
+    assert check_value("small", True, False) == "小型"
+
+
+def test_chart_data_and_local_scripts(worked_example, city):
+    page = client_for(city).get(f"/enterprises/{worked_example.uscc}/").content.decode()
+    assert "/static/vendor/echarts-6.1.0/echarts.min.js" in page
+    assert "/static/web/profile-chart.js" in page
+    assert "http://" not in page and "https://" not in page  # no CDN
+    raw = re.search(r'<script id="figures-data" type="application/json">(.*?)</script>', page)
+    data = json.loads(raw.group(1))
+    assert data["years"] == ["2023", "2024", "2025"]
+    assert data["revenue"][-1] == 2000.0  # 万元
+    assert data["employees"][-1] == 300
+    assert data["labels"]["revenue"] == "营业收入"
+    assert 'id="figures-chart"' in page
+
+
+def test_titles_timeline(worked_example, city):
+    Title.objects.create(
+        enterprise=worked_example,
+        code="tech_sme",
+        level="national",
+        valid_from=dt.date(2023, 5, 1),
+        valid_to=dt.date(2023, 12, 31),
+        status="expired",
+    )
+    page = client_for(city).get(f"/enterprises/{worked_example.uscc}/").content.decode()
+    timeline = page[page.index('class="title-timeline"') : page.index('id="results"')]
+    assert timeline.index("科技型中小企业") < timeline.index("创新型中小企业")  # oldest first
+    assert "2024-05-01 → 2027-04-30" in timeline and "2023-05-01 → 2023-12-31" in timeline
+    assert "tl-bar status-expired" in timeline and "tl-bar status-active" in timeline
+    assert ">已过期</span>" in timeline and ">有效</span>" in timeline
+    assert re.search(r'<span style="left:0\.0%">2023</span>', timeline)
+
+
+def test_page_never_searches_gaps(worked_example, city, monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the profile page must not search gaps")
+
+    monkeypatch.setattr(gaps_module, "find_gaps", forbidden)
+    assert client_for(city).get(f"/enterprises/{worked_example.uscc}/").status_code == 200
+
+
+def test_gap_fragment(worked_example, district):
+    client = client_for(district)
+    response = client.get(f"/enterprises/{worked_example.uscc}/gaps/specialized_sme/")
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "<html" not in fragment  # a fragment for htmx, not a page
+    assert "差距 1：" in fragment and "专精特新中小企业认定通过" in fragment
+    passed = client.get(f"/enterprises/{worked_example.uscc}/gaps/innovative_sme/")
+    assert "距下一级（专精特新中小企业）" in passed.content.decode()
+    assert client.get(f"/enterprises/{worked_example.uscc}/gaps/no_such/").status_code == 404
+    assert client.post(f"/enterprises/{worked_example.uscc}/gaps/innovative_sme/").status_code in (
+        403,
+        405,
+    )
+
+
+def test_gap_fragment_is_scoped(firms, district, make_user):
+    zhangdian, boshan = firms
+    url = f"/enterprises/{boshan.uscc}/gaps/tech_sme/"
+    response = client_for(district).get(url)
+    assert response.status_code == 404 and boshan.name not in response.content.decode()
+    firm_user = make_user("firm", Role.ENTERPRISE, enterprise=zhangdian)
+    assert client_for(firm_user).get(url).status_code == 404
+    own = client_for(firm_user).get(f"/enterprises/{zhangdian.uscc}/gaps/tech_sme/")
+    assert own.status_code == 200
 
 
 def test_district_official_cannot_open_other_district(firms, district):

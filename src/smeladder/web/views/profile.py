@@ -1,58 +1,127 @@
-"""企业画像: one firm's facts, yearly figures, titles and every standard's result with checks
-and gaps."""
+"""企业画像: one firm's facts, yearly figures (table and chart), titles timeline and every
+standard's result with its checks; each standard's gaps are fetched by htmx when the user opens
+it (the gap search is the slow part: hundreds of engine runs per standard). Editing through
+forms: basic facts (officials) and one year's figures (officials, the firm's own user), written
+by registry/actions/edits.py (the importer's checks, audited old → new)."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from smeladder.reference.lookups import division_name, industry_class
+from smeladder.registry.actions.edits import (
+    NotAllowed,
+    OutOfScope,
+    can_edit_facts,
+    can_edit_figures,
+    edit_facts,
+    edit_year,
+    scoped_firm,
+)
 from smeladder.registry.interchange.export_facts import enterprise_facts_and_rows, registry_facts
-from smeladder.registry.models import Enterprise
+from smeladder.registry.models import AnnualFigures, Enterprise
 from smeladder.registry.models.titles import TitleCode, TitleLevel, TitleStatus
 from smeladder.standards.cli_assess import CLASS_ZH, OUTCOME_ZH, today_in_china
-from smeladder.standards.engine import assess_all
-from smeladder.standards.rulebook import load_rulebooks
+from smeladder.standards.engine import assess, assess_all
+from smeladder.standards.gaps import STANDARD_ZH
+from smeladder.standards.rulebook import Rulebook, load_rulebooks, rulebook_for
 
+from ..forms import AnnualFiguresForm, EnterpriseFactsForm
+from ..forms.enterprise import FIELD_OF_PATH, FLAG_LABELS
+from ..forms.errors import add_problems
+from ..forms.figures import COUNT_FIELDS, MONEY_FIELDS
 from .common import score_text, shown, wan
 
-MONEY_FIELDS = (
-    ("revenue", "营业收入"),
-    ("main_revenue", "主营业务收入"),
-    ("rd_expense", "研发费用总额"),
-    ("rd_expense_domestic", "境内研发费用"),
-    ("cost_expense", "成本费用支出总额"),
-    ("net_profit", "净利润"),
-    ("total_assets", "资产总额"),
-    ("total_liabilities", "负债总额"),
-    ("hightech_revenue", "高新技术产品（服务）收入"),
-)
-COUNT_FIELDS = (
-    ("employees", "职工总数"),
-    ("tech_staff", "科技人员数"),
-    ("rd_staff", "研发人员数"),
-    ("tech_conversions", "科技成果转化数"),
-)
-FLAG_FIELDS = (
-    "flag_abnormal_operations_list",
-    "flag_serious_dishonesty_list",
-    "flag_major_incident_3y",
-    "flag_restricted_products",
-    "flag_excluded_industry_rd_deduction",
-)
+ROUTE_ZH = {
+    "score": gettext_lazy("评分"),
+    "direct": gettext_lazy("直通"),
+    "conditions": gettext_lazy("条件"),
+}
+#: comparisons whose left side, a ratio or growth rate, is shown as a percentage
+_COMPARE = ("ge", "gt", "le", "lt")
 
 
-ROUTE_ZH = {"score": "评分", "direct": "直通", "conditions": "条件"}
+def _firm_or_404(request: HttpRequest, uscc: str) -> Enterprise:
+    try:
+        return scoped_firm(request.user, uscc)
+    except OutOfScope:
+        raise Http404(_("未找到该企业，或不在您的管辖范围内")) from None
 
 
-def assessment_rows(facts: dict[str, Any], on: Any) -> list[dict[str, Any]]:
-    titles = {b.code: b.title for b in load_rulebooks()}
+# -- how checks are shown ----------------------------------------------------------------------
+
+
+def _percent_expr(expr: Any, bound: Any = None) -> bool:
+    """A growth rate, or a share (a ratio compared with a bound of at most 1: 营业收入L /
+    营业收入L-2 ≥ 1.1025 is a multiple and stays a number)."""
+    if not isinstance(expr, dict):
+        return False
+    if "growth" in expr:
+        return True
+    return "ratio" in expr and all(
+        isinstance(b, int | float) and not isinstance(b, bool) and b <= 1 for b in bound or ()
+    )
+
+
+def _is_percent(check: dict[str, Any]) -> bool:
+    points = check.get("points")
+    if isinstance(points, dict) and isinstance(points.get("bands"), dict):
+        bands = points["bands"]
+        edges = [row.get(k) for row in bands.get("table", []) for k in ("from", "to")]
+        return _percent_expr(bands.get("of"), [e for e in edges if e is not None])
+    test = check.get("test")
+    if isinstance(test, dict) and len(test) == 1:
+        (op, args), *_rest = test.items()
+        if op in _COMPARE and isinstance(args, list) and len(args) == 2:
+            return _percent_expr(args[0], [args[1]])
+    return False
+
+
+@cache
+def _percent_checks() -> dict[str, frozenset[str]]:
+    return {
+        book.code: frozenset(code for code, c in book.check_defs.items() if _is_percent(c))
+        for book in load_rulebooks()
+    }
+
+
+def percent_checks(book: Rulebook) -> frozenset[str]:
+    """Codes of the checks of `book` whose value is a share or a growth rate."""
+    return _percent_checks().get(book.code, frozenset())
+
+
+def check_value(value: Any, passed: bool | None, percent: bool) -> str:
+    """A check's value for people. No value but a decided check (an `any` branch that held, a
+    list with no entries): "—", not 未知 — 未知 is for what is really not known."""
+    if value is None:
+        return "—" if passed is not None else _("未知")
+    if percent and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{shown(round(value * 100, 2))}%"
+    if isinstance(value, str) and value in CLASS_ZH:
+        return CLASS_ZH[value]
+    return shown(value)
+
+
+def assessment_rows(facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
+    """Every standard in force on `on`, with its checks — without gaps (fetched per standard)."""
+    books = {b.code: b for b in load_rulebooks()}
     rows = []
-    for result in assess_all(registry_facts(facts), on, gaps=True):
+    for result in assess_all(registry_facts(facts), on):
+        book = books.get(result.rulebook)
+        percents = percent_checks(book) if book is not None else frozenset()
         outcome = OUTCOME_ZH.get(result.outcome, result.outcome)
         if result.size_class:
             outcome += f"（{CLASS_ZH.get(result.size_class, result.size_class)}）"
@@ -68,7 +137,7 @@ def assessment_rows(facts: dict[str, Any], on: Any) -> list[dict[str, Any]]:
             checks.append(
                 {
                     "label": check.label,
-                    "value": shown(d["value"]),
+                    "value": check_value(d["value"], check.passed, check.code in percents),
                     "band": check.band or "—",
                     "points": points,
                     "passed": check.passed,
@@ -81,7 +150,7 @@ def assessment_rows(facts: dict[str, Any], on: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "standard": result.standard,
-                "title": titles.get(result.rulebook, result.standard),
+                "title": book.title if book is not None else result.standard,
                 "rulebook": result.rulebook,
                 "outcome": result.outcome,
                 "outcome_label": outcome,
@@ -89,61 +158,213 @@ def assessment_rows(facts: dict[str, Any], on: Any) -> list[dict[str, Any]]:
                 "route": ROUTE_ZH.get(result.route or "", result.route or "—"),
                 "checks": checks,
                 "missing": result.missing,
-                "gaps": [gap.get("effect", "") for gap in result.gaps],
             }
         )
     return rows
 
 
-@login_required
-def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
-    firm = Enterprise.objects.for_user(request.user).filter(uscc=uscc.upper()).first()
-    if firm is None:
-        raise Http404("未找到该企业，或不在您的管辖范围内")
-    facts, children = enterprise_facts_and_rows(firm.pk)
-    today = today_in_china()
+# -- figures, chart, titles --------------------------------------------------------------------
 
-    years = [row["year"] for row in children["annual"]]
-    figures = [
-        (label, [wan(row[key]) for row in children["annual"]]) for key, label in MONEY_FIELDS
-    ] + [
-        (
-            label,
-            [("—" if row[key] is None else f"{row[key]:,}") for row in children["annual"]],
-        )
+
+def _to_wan(value: Any) -> float | None:
+    return None if value is None else float(Decimal(value) / Decimal(10000))
+
+
+def figures_table(annual: list[dict[str, Any]]) -> list[tuple[Any, list[str]]]:
+    money = [(label, [wan(row[key]) for row in annual]) for key, label, _neg in MONEY_FIELDS]
+    counts = [
+        (label, [("—" if row[key] is None else f"{row[key]:,}") for row in annual])
         for key, label in COUNT_FIELDS
     ]
+    return money + counts
+
+
+def chart_data(annual: list[dict[str, Any]]) -> dict[str, Any]:
+    """For profile-chart.js (via json_script): money in 万元, unknown years as null (a gap in
+    the line, never a 0)."""
+    return {
+        "years": [str(row["year"]) for row in annual],
+        "revenue": [_to_wan(row["revenue"]) for row in annual],
+        "rd_expense": [_to_wan(row["rd_expense"]) for row in annual],
+        "employees": [row["employees"] for row in annual],
+        "labels": {
+            "revenue": _("营业收入"),
+            "rd_expense": _("研发费用总额"),
+            "employees": _("职工总数"),
+            "money": _("万元"),
+            "people": _("人"),
+        },
+    }
+
+
+def titles_timeline(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    """Each title as a bar from valid_from to valid_to (open-ended: to today) on one shared
+    time axis, oldest first, with the years marked."""
     levels = dict(TitleLevel.choices)
     statuses = dict(TitleStatus.choices)
     codes = dict(TitleCode.choices)
-    titles = [
-        {
-            "label": codes.get(t["code"], t["code"]),
-            "level": levels.get(t["level"], t["level"]),
-            "valid_from": t["valid_from"],
-            "valid_to": t["valid_to"],
-            "status": t["status"],
-            "status_label": statuses.get(t["status"], t["status"]),
-            "batch": t["batch"],
-        }
-        for t in children["titles"]
-    ]
+    if not rows:
+        return {"items": [], "ticks": []}
+    start = min(t["valid_from"] for t in rows)
+    end = max([today, *(t["valid_to"] for t in rows if t["valid_to"])])
+    start = date(start.year, 1, 1)
+    end = date(end.year + 1, 1, 1)
+    span = max((end - start).days, 1)
+
+    def at(day: date) -> float:
+        return round(100 * (day - start).days / span, 2)
+
+    items = []
+    for t in sorted(rows, key=lambda t: (t["valid_from"], t["code"])):
+        left = at(t["valid_from"])
+        right = at(t["valid_to"] or today)
+        items.append(
+            {
+                "label": codes.get(t["code"], t["code"]),
+                "level": levels.get(t["level"], t["level"]),
+                "valid_from": t["valid_from"],
+                "valid_to": t["valid_to"],
+                "status": t["status"],
+                "status_label": statuses.get(t["status"], t["status"]),
+                "batch": t["batch"],
+                "left": left,
+                "width": max(right - left, 0.8),
+                "open": t["valid_to"] is None,
+            }
+        )
+    ticks = [{"year": y, "left": at(date(y, 1, 1))} for y in range(start.year, end.year + 1, 1)]
+    if len(ticks) > 12:  # a long history: every other year
+        ticks = ticks[::2]
+    return {"items": items, "ticks": ticks, "today": at(today)}
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
+    firm = _firm_or_404(request, uscc)
+    facts, children = enterprise_facts_and_rows(firm.pk)
+    today = today_in_china()
+    annual = children["annual"]
     industry = industry_class(firm.industry_code) if firm.industry_code else None
-    flags = [
-        (Enterprise._meta.get_field(name).verbose_name, getattr(firm, name)) for name in FLAG_FIELDS
-    ]
+    flags = [(label, getattr(firm, name)) for name, label in FLAG_LABELS.items()]
     context = {
         "firm": firm,
         "division": division_name(firm.division_code) or firm.division_code,
         "industry": industry,
         "flags": flags,
-        "years": years,
-        "figures": figures,
-        "titles": titles,
+        "years": [row["year"] for row in annual],
+        "figures": figures_table(annual),
+        "chart": chart_data(annual),
+        "timeline": titles_timeline(children["titles"], today),
         "today": today,
         "results": assessment_rows(facts, today),
+        "can_edit_facts": can_edit_facts(request.user, firm),
+        "can_edit_figures": can_edit_figures(request.user, firm),
     }
     return render(request, "web/enterprise_profile.html", context)
 
 
-urlpatterns = [path("enterprises/<str:uscc>/", enterprise_profile, name="enterprise_profile")]
+@login_required
+@require_GET
+def enterprise_gaps(request: HttpRequest, uscc: str, standard: str) -> HttpResponse:
+    """One standard's verified gaps (an htmx fragment), scoped like the profile."""
+    firm = _firm_or_404(request, uscc)
+    facts, _children = enterprise_facts_and_rows(firm.pk)
+    today = today_in_china()
+    try:
+        rulebook_for(standard, today, None, firm.division_code)
+    except LookupError:
+        raise Http404(_("该标准今日没有施行中的规则集")) from None
+    result = assess(registry_facts(facts), standard, today, gaps=True)
+    gaps = [gap.get("effect", "") for gap in result.gaps]
+    next_rung = next((g["standard"] for g in result.gaps if g.get("standard")), None)
+    context = {
+        "firm": firm,
+        "standard": standard,
+        "result": result,
+        "gaps": gaps,
+        "next_rung": STANDARD_ZH.get(next_rung, next_rung) if next_rung else None,
+        "passed": result.outcome == "pass",
+    }
+    return render(request, "web/enterprise_profile_gaps.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_enterprise(request: HttpRequest, uscc: str) -> HttpResponse:
+    firm = _firm_or_404(request, uscc)
+    if not can_edit_facts(request.user, firm):
+        raise PermissionDenied(_("只有本辖区的工作人员可以修改企业基本信息"))
+    form = EnterpriseFactsForm(request.POST or None, user=request.user, firm=firm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = edit_facts(request.user, firm.uscc, form.facts())
+        except OutOfScope:
+            raise Http404 from None
+        except NotAllowed:
+            raise PermissionDenied from None
+        if outcome.ok:
+            messages.success(
+                request,
+                _("基本信息已保存。") if outcome.changed else _("没有改动，未保存。"),
+            )
+            return redirect("web:enterprise_profile", uscc=firm.uscc)
+        add_problems(form, outcome.errors, FIELD_OF_PATH)
+    return render(
+        request,
+        "web/enterprise_profile_edit.html",
+        {"firm": firm, "form": form, "heading": _("编辑基本信息")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_figures(request: HttpRequest, uscc: str, year: int | None = None) -> HttpResponse:
+    """One year's figures: `year` given → edit that year (404 if it has none); else add one."""
+    firm = _firm_or_404(request, uscc)
+    if not can_edit_figures(request.user, firm):
+        raise PermissionDenied(_("您不能修改该企业的年度数据"))
+    row = None
+    if year is not None:
+        row = AnnualFigures.objects.filter(enterprise=firm, year=year).values().first()
+        if row is None:
+            raise Http404(_("该年度没有数据"))
+    form = AnnualFiguresForm(request.POST or None, row=row)
+    if request.method == "POST" and form.is_valid():
+        chosen = year if year is not None else form.cleaned_data["year"]
+        try:
+            outcome = edit_year(
+                request.user, firm.uscc, chosen, form.figures(), adding=year is None
+            )
+        except OutOfScope:
+            raise Http404 from None
+        except NotAllowed:
+            raise PermissionDenied from None
+        if outcome.ok:
+            if outcome.changed:
+                messages.success(request, _("%(year)s 年度数据已保存。") % {"year": chosen})
+            else:
+                messages.info(request, _("没有改动，未保存。"))
+            return redirect(reverse("web:enterprise_profile", args=[firm.uscc]) + "#figures")
+        keys = {key: key for key in form.fields}
+        add_problems(form, outcome.errors, keys)
+    heading = _("编辑 %(year)s 年度数据") % {"year": year} if year else _("添加年度数据")
+    return render(
+        request,
+        "web/enterprise_profile_year.html",
+        {"firm": firm, "form": form, "heading": heading, "year": year},
+    )
+
+
+urlpatterns = [
+    path("enterprises/<str:uscc>/", enterprise_profile, name="enterprise_profile"),
+    path("enterprises/<str:uscc>/gaps/<slug:standard>/", enterprise_gaps, name="enterprise_gaps"),
+    path("enterprises/<str:uscc>/edit/", edit_enterprise, name="enterprise_edit"),
+    path("enterprises/<str:uscc>/years/add/", edit_figures, name="enterprise_year_add"),
+    path(
+        "enterprises/<str:uscc>/years/<int:year>/edit/", edit_figures, name="enterprise_year_edit"
+    ),
+]
