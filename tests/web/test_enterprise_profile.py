@@ -71,6 +71,8 @@ def test_check_value_rules():
     assert check_value(0.155, True, True) == "15.5%" and check_value(0, False, True) == "0%"
     assert check_value(True, True, True) == "是"  # a boolean is never a percentage
     assert check_value("small", True, False) == "小型"
+    held = check_value(["innovative_sme", "tech_sme"], True, False)
+    assert held == "创新型中小企业、科技型中小企业"
 
 
 def test_chart_data_and_local_scripts(worked_example, city):

@@ -112,6 +112,9 @@ def check_value(value: Any, passed: bool | None, percent: bool) -> str:
         return f"{shown(round(value * 100, 2))}%"
     if isinstance(value, str) and value in CLASS_ZH:
         return CLASS_ZH[value]
+    titles = dict(TitleCode.choices)
+    if isinstance(value, list) and value and all(v in titles for v in value):
+        return "、".join(str(titles[v]) for v in value)  # titles held, by name
     return shown(value)
 
 
