@@ -105,33 +105,54 @@ def collect_firms(on: dt.date) -> list[Row]:
 
 
 def collect_firms_titled(on: dt.date) -> list[Row]:
-    held = Exists(Title.objects.filter(enterprise=OuterRef("pk")).filter(held_on(on)))
-    return _rows(
-        ladder.FIRMS_TITLED, on, _firms_by_dims(Enterprise.objects.filter(held)), subgroup=""
-    )
+    held = Title.objects.filter(held_on(on))
+    return _rows(ladder.FIRMS_TITLED, on, _title_firms(held, by_code=False), subgroup="")
+
+
+def _per_point(
+    prop: str,
+    qs: QuerySet,
+    conditions: dict[dt.date, Q],
+    by_code: bool,
+    subgroup: str | None = None,
+) -> list[Row]:
+    """One pass over the titles for every growth point: a distinct-firm count per point, each
+    with its own condition (COUNT(DISTINCT …) FILTER / CASE on every backend)."""
+    dims = _dims("enterprise__")
+    if by_code:
+        dims["subgroup"] = F("code")
+    counts = {
+        f"p{i}": Count("enterprise", distinct=True, filter=condition)
+        for i, condition in enumerate(conditions.values())
+    }
+    values = list(qs.values(**dims).annotate(**counts).order_by())
+    rows: list[Row] = []
+    for i, point in enumerate(conditions):
+        rows += _rows(prop, point, ({**v, "n": v[f"p{i}"]} for v in values), subgroup=subgroup)
+    return rows
 
 
 def collect_titles_held(on: dt.date) -> list[Row]:
     """Per title code, and the MIIT first rung under either name, at each growth point."""
-    rows: list[Row] = []
+    conditions = {point: held_on(point) for point in ladder.points(on)}
+    titles = Title.objects.filter(valid_from__lte=on).exclude(status=TitleStatus.REVOKED)
     first = ladder.RUNG_CODES[ladder.MIIT_FIRST]
-    for point in ladder.points(on):
-        held = Title.objects.filter(held_on(point))
-        rows += _rows(ladder.TITLES_HELD, point, _title_firms(held, by_code=True))
-        rows += _rows(
-            ladder.TITLES_HELD,
-            point,
-            _title_firms(held.filter(code__in=first), by_code=False),
-            subgroup=ladder.MIIT_FIRST,
-        )
-    return rows
+    return _per_point(ladder.TITLES_HELD, titles, conditions, by_code=True) + _per_point(
+        ladder.TITLES_HELD,
+        titles.filter(code__in=first),
+        conditions,
+        by_code=False,
+        subgroup=ladder.MIIT_FIRST,
+    )
 
 
 def collect_titles_new(on: dt.date) -> list[Row]:
     """Firms recognised for a title for the first time (no earlier grant of it, revoked grants
     aside) between 1 January and each growth point."""
-    rows: list[Row] = []
+    points = ladder.points(on)
+    conditions = {p: Q(valid_from__range=(ladder.year_start(p), p)) for p in points}
     valid = Title.objects.exclude(status=TitleStatus.REVOKED)
+    granted = valid.filter(valid_from__range=(ladder.year_start(points[0]), on))
     same_code = valid.filter(
         enterprise=OuterRef("enterprise"),
         code=OuterRef("code"),
@@ -141,40 +162,40 @@ def collect_titles_new(on: dt.date) -> list[Row]:
     either_name = valid.filter(
         enterprise=OuterRef("enterprise"), code__in=first, valid_from__lt=OuterRef("valid_from")
     )
-    for point in ladder.points(on):
-        granted = valid.filter(valid_from__range=(ladder.year_start(point), point))
-        rows += _rows(
-            ladder.TITLES_NEW, point, _title_firms(granted.exclude(Exists(same_code)), True)
-        )
-        rows += _rows(
-            ladder.TITLES_NEW,
-            point,
-            _title_firms(granted.filter(code__in=first).exclude(Exists(either_name)), False),
-            subgroup=ladder.MIIT_FIRST,
-        )
-    return rows
+    return _per_point(
+        ladder.TITLES_NEW, granted.exclude(Exists(same_code)), conditions, by_code=True
+    ) + _per_point(
+        ladder.TITLES_NEW,
+        granted.filter(code__in=first).exclude(Exists(either_name)),
+        conditions,
+        by_code=False,
+        subgroup=ladder.MIIT_FIRST,
+    )
 
 
 def collect_conversion(on: dt.date) -> list[Row]:
     """Of the firms on rung N but not N+1 at the end of the year before a point, how many hold
-    N+1 at the point (both tracks, every neighbouring pair of rungs)."""
+    N+1 at the point (both tracks, every neighbouring pair of rungs). One query per pair of
+    rungs, a pair of conditional counts per point."""
     rows: list[Row] = []
+    points = ladder.points(on)
     for lower, upper in ladder.STEPS:
         key = ladder.step_key(lower, upper)
         low, up = ladder.RUNG_CODES[lower], ladder.RUNG_CODES[upper]
-        for point in ladder.points(on):
+        counts: dict[str, Count] = {}
+        for i, point in enumerate(points):
             before = ladder.previous_year_end(point)
-            base = Enterprise.objects.filter(holds(low, before)).exclude(holds(up, before))
-            grouped = (
-                base.values(**_dims(""))
-                .annotate(n=Count("pk"), up=Count("pk", filter=holds(up, point)))
-                .order_by()
-            )
-            values = list(grouped)
-            rows += _rows(ladder.CONVERSION_BASE, point, values, subgroup=key)
-            rows += _rows(
-                ladder.CONVERSION_UP, point, ({**v, "n": v["up"]} for v in values), subgroup=key
-            )
+            on_lower = holds(low, before) & ~holds(up, before)
+            counts[f"base{i}"] = Count("pk", filter=on_lower)
+            counts[f"up{i}"] = Count("pk", filter=on_lower & holds(up, point))
+        ever_lower = Title.objects.filter(code__in=low, valid_from__lte=on)
+        candidates = Enterprise.objects.filter(pk__in=ever_lower.values("enterprise_id"))
+        values = list(candidates.values(**_dims("")).annotate(**counts).order_by())
+        for i, point in enumerate(points):
+            for prop, name in ((ladder.CONVERSION_BASE, "base"), (ladder.CONVERSION_UP, "up")):
+                rows += _rows(
+                    prop, point, ({**v, "n": v[f"{name}{i}"]} for v in values), subgroup=key
+                )
     return rows
 
 
