@@ -205,10 +205,12 @@ def test_remove_another_districts_member_is_404(firms, pools, client_for):
     assert membership.left_on is None
 
 
-@pytest.mark.parametrize("pk", ["abc", "-1", "999999", "9" * 40])
-def test_remove_unknown_member_is_404(pools, client_for, pk):
+@pytest.mark.parametrize(
+    ("pk", "status"), [("999999", 404), ("abc", 400), ("-1", 400), ("0", 400), ("9" * 40, 400)]
+)
+def test_remove_unknown_or_malformed_member(pools, client_for, pk, status):
     response = client_for("city").post(remove_url("seed", pk), {"reason": "x"}, format="json")
-    assert response.status_code == 404
+    assert response.status_code == status and "error" in response.json()
 
 
 @pytest.mark.parametrize("who", ["firm", "partner"])

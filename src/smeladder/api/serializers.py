@@ -105,7 +105,6 @@ class ScreeningResultSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="enterprise.name", read_only=True)
     division_code = serializers.CharField(source="enterprise.division_code", read_only=True)
     score_range = serializers.SerializerMethodField()
-    class_ = serializers.CharField(source="size_class", read_only=True)
 
     class Meta:
         model = ScreeningResult
@@ -119,20 +118,31 @@ class ScreeningResultSerializer(serializers.ModelSerializer):
             "score",
             "score_range",
             "route",
-            "class_",
             "missing",
         ]
         read_only_fields = fields
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # facts-format.md calls it "class", a Python keyword: the field is added here
+        fields["class"] = serializers.CharField(
+            source="size_class", read_only=True, allow_null=True
+        )
+        return fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "number"},
+            "minItems": 2,
+            "maxItems": 2,
+            "nullable": True,
+        }
+    )
     def get_score_range(self, obj: ScreeningResult) -> list[float] | None:
         if obj.score_lo is None or obj.score_hi is None:
             return None
         return [obj.score_lo, obj.score_hi]
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["class"] = data.pop("class_")  # facts-format.md calls it "class"
-        return data
 
 
 # -- yearly figures --------------------------------------------------------------------------
@@ -332,3 +342,46 @@ class PoolAddSerializer(StrictSerializer):
 class PoolRemoveSerializer(StrictSerializer):
     left_on = serializers.DateField(required=False, help_text="出库日期，默认今天 / default today")
     reason = serializers.CharField(max_length=300, help_text="出库原因 / reason")
+
+
+# -- assessment results (documentation: the engine's own dicts are returned as they are) ------
+
+
+class CheckResultSerializer(serializers.Serializer):
+    """One check of an assessment: the firm's value, band, points, rule and source."""
+
+    code = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.JSONField(allow_null=True, help_text="null = unknown")
+    band = serializers.CharField(allow_null=True)
+    points = serializers.FloatField(allow_null=True)
+    points_range = serializers.ListField(child=serializers.FloatField(), required=False)
+    max_points = serializers.FloatField(allow_null=True)
+    passed = serializers.BooleanField(allow_null=True, help_text="null = undetermined")
+    rule = serializers.CharField()
+    source = serializers.DictField(child=serializers.CharField())
+    confidence = serializers.CharField(allow_null=True)
+    missing = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class AssessmentResultSerializer(serializers.Serializer):
+    """One (enterprise, standard) result, as facts-format.md "Assessment results"."""
+
+    uscc = serializers.CharField(allow_null=True)
+    standard = serializers.CharField()
+    rulebook = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=Outcome.values)
+    score = serializers.FloatField(allow_null=True)
+    score_range = serializers.ListField(child=serializers.FloatField(), required=False)
+    route = serializers.CharField(allow_null=True)
+    checks = CheckResultSerializer(many=True)
+    missing = serializers.ListField(child=serializers.CharField())
+    gaps = serializers.ListField(child=serializers.DictField(child=serializers.JSONField()))
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # "class" is a Python keyword, so the member of that name is added here
+        fields["class"] = serializers.CharField(
+            allow_null=True, help_text="sme_size: large | medium | small | micro"
+        )
+        return fields

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
@@ -36,7 +36,7 @@ urlpatterns = [
     path("assess", views.AssessView.as_view(), name="assess"),
     path("screenings/", views.ScreeningRunListView.as_view(), name="screenings"),
     path(
-        "screenings/<int:pk>/results/",
+        "screenings/<str:pk>/results/",
         views.ScreeningResultListView.as_view(),
         name="screening-results",
     ),
@@ -59,4 +59,6 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
         name="docs",
     ),
+    # anything else under /api/v1/: a JSON 404 like every other API error, not an HTML page
+    re_path(r"^.*$", views.not_found, name="not-found"),
 ]

@@ -3,6 +3,7 @@
 facts-format dict or a documented serializer."""
 
 from .assess import AssessView
+from .common import not_found
 from .enterprises import EnterpriseAssessmentsView, EnterpriseDetailView, EnterpriseListView
 from .figures import FiguresDetailView, FiguresListView
 from .pools import PoolDetailView, PoolListView, PoolMemberRemoveView, PoolMembersView
@@ -26,4 +27,5 @@ __all__ = [
     "TitleDetailView",
     "TitleListView",
     "TokenView",
+    "not_found",
 ]

@@ -48,7 +48,7 @@ class AssessView(APIView):
             OpenApiParameter("standards", str, many=True),
             OpenApiParameter("gaps", bool),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: s.AssessmentResultSerializer(many=True)},
     )
     def post(self, request: Request) -> Response:
         try:

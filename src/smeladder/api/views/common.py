@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -23,6 +25,38 @@ from ..errors import ApiError
 from ..permissions import in_scope
 
 FACTS_OBJECT = OpenApiTypes.OBJECT
+
+#: path parameters, documented with the shapes the views accept (anything else: 400 or 404)
+USCC_PATH = OpenApiParameter(
+    "uscc",
+    {"type": "string", "pattern": "^[0-9A-Za-z]{18}$"},
+    OpenApiParameter.PATH,
+    description="统一社会信用代码 / USCC (18 characters)",
+)
+
+
+def id_path(description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "id",
+        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+        OpenApiParameter.PATH,
+        description=description,
+    )
+
+
+#: the largest id a path may name (BigAutoField's range on every backend)
+ID_MAX = 2**63 - 1
+
+
+def path_id(value: str, field: str = "id") -> int:
+    """A numeric id from the URL; anything else is a 400 naming the parameter, never a 500."""
+    if value.isascii() and value.isdigit() and 0 < int(value) <= ID_MAX:
+        return int(value)
+    raise ApiError(
+        "输入有误 / invalid input",
+        code="invalid",
+        fields={field: ["应为正整数 / must be a positive whole number"]},
+    )
 
 
 def body_text(request: Request) -> str:
@@ -121,3 +155,9 @@ def existing_facts(enterprise: Enterprise) -> dict[str, Any]:
 def accepted_checksum(enterprise: Enterprise) -> list[str]:
     """A firm stored with a pilot-era USCC (bad check digit) stays writable."""
     return [] if enterprise.uscc_checksum_ok else [enterprise.uscc]
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any path under /api/v1/ that names no endpoint."""
+    body = {"error": {"code": "not_found", "message": "没有这个接口 / no such endpoint"}}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

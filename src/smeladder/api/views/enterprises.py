@@ -24,10 +24,12 @@ from smeladder.standards.engine import assess_all
 
 from .. import serializers as s
 from ..errors import ApiError
+from ..pagination import Pagination
 from ..permissions import OfficialsWrite, is_official
 from ..schema import ApiSchema
 from .common import (
     FACTS_OBJECT,
+    USCC_PATH,
     accepted_checksum,
     checked_params,
     json_object,
@@ -42,6 +44,7 @@ class EnterpriseListView(generics.ListAPIView):
 
     schema = ApiSchema()
     parser_classes = [JSONParser]
+    pagination_class = Pagination
     serializer_class = s.EnterpriseListRowSerializer
     permission_classes = [OfficialsWrite]
 
@@ -96,12 +99,12 @@ class EnterpriseDetailView(APIView):
     parser_classes = [JSONParser]
     permission_classes = [OfficialsWrite]
 
-    @extend_schema(responses={200: FACTS_OBJECT})
+    @extend_schema(parameters=[USCC_PATH], responses={200: FACTS_OBJECT})
     def get(self, request: Request, uscc: str) -> Response:
         enterprise = scoped_enterprise(request, uscc)
         return Response(enterprise_facts(enterprise.pk))
 
-    @extend_schema(request=FACTS_OBJECT, responses={200: FACTS_OBJECT})
+    @extend_schema(parameters=[USCC_PATH], request=FACTS_OBJECT, responses={200: FACTS_OBJECT})
     def patch(self, request: Request, uscc: str) -> Response:
         enterprise = scoped_enterprise(request, uscc)  # 404 before 403: no existence leak
         if not is_official(request.user):
@@ -129,8 +132,8 @@ class EnterpriseAssessmentsView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", OpenApiTypes.DATE)],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=[USCC_PATH, OpenApiParameter("on", OpenApiTypes.DATE)],
+        responses={200: s.AssessmentResultSerializer(many=True)},
     )
     def get(self, request: Request, uscc: str) -> Response:
         enterprise = scoped_enterprise(request, uscc)

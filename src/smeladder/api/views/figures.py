@@ -16,17 +16,29 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smeladder.registry.interchange.coerce import Invalid, year_key
+from smeladder.registry.interchange.coerce import YEAR_MAX, YEAR_MIN, Invalid, year_key
 from smeladder.registry.models import AnnualFigures, Enterprise
 
 from .. import serializers as s
 from ..errors import ApiError
 from ..permissions import OfficialsWrite, is_official
 from ..schema import ApiSchema
-from .common import accepted_checksum, existing_facts, json_object, scoped_enterprise, write_facts
+from .common import (
+    USCC_PATH,
+    accepted_checksum,
+    existing_facts,
+    json_object,
+    scoped_enterprise,
+    write_facts,
+)
 
-USCC = OpenApiParameter("uscc", str, OpenApiParameter.PATH, description="统一社会信用代码 / USCC")
-YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="年度 / year, e.g. 2025")
+USCC = USCC_PATH
+YEAR = OpenApiParameter(
+    "year",
+    {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+    OpenApiParameter.PATH,
+    description="年度 / year, e.g. 2025",
+)
 
 
 def _year(value: Any, field: str = "year") -> int:

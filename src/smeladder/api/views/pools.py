@@ -11,7 +11,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,12 +21,18 @@ from smeladder.registry.models import Enterprise, Pool, PoolMembership
 
 from .. import serializers as s
 from ..errors import ApiError
+from ..pagination import Pagination
 from ..permissions import IsOfficial
 from ..schema import ApiSchema
-from .common import checked_params
+from .common import checked_params, id_path, path_id
 
-CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="培育库代码 / pool code")
-MEMBER_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="入库记录编号 / id")
+CODE = OpenApiParameter(
+    "code",
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]{1,64}$"},
+    OpenApiParameter.PATH,
+    description="培育库代码 / pool code",
+)
+MEMBER_ID = id_path("入库记录编号 / membership id")
 PAGE = OpenApiParameter("page", int, description="成员页码 / page of members")
 
 
@@ -71,6 +76,7 @@ class PoolListView(generics.ListAPIView):
     """The pools the user sees (officials: of their area and the areas containing it)."""
 
     schema = ApiSchema()
+    pagination_class = Pagination
     serializer_class = s.PoolSerializer
 
     def get_queryset(self) -> Any:
@@ -87,7 +93,7 @@ class PoolDetailView(APIView):
     def get(self, request: Request, code: str) -> Response:
         pool = _pool(request, code)
         pool.members = _current_members(request, pool).count()
-        paginator = PageNumberPagination()
+        paginator = Pagination()
         page = paginator.paginate_queryset(_current_members(request, pool), request, view=self)
         data = s.PoolSerializer(pool).data
         data["member_page"] = {
@@ -148,14 +154,11 @@ class PoolMemberRemoveView(APIView):
     )
     def post(self, request: Request, code: str, pk: str) -> Response:
         pool = _pool(request, code)
-        number = int(pk) if pk.isascii() and pk.isdigit() and len(pk) <= 18 else None
         membership = (
             PoolMembership.objects.for_user(request.user)
-            .filter(pool=pool, pk=number)
+            .filter(pool=pool, pk=path_id(pk))
             .select_related("enterprise", "pool")
             .first()
-            if number is not None
-            else None
         )
         if membership is None:
             raise ApiError(

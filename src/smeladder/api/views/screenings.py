@@ -17,9 +17,10 @@ from smeladder.screening.actions import ScreeningInputError, start_screening
 from smeladder.screening.models import ScreeningResult, ScreeningRun
 
 from .. import serializers as s
+from ..pagination import Pagination
 from ..permissions import IsOfficial, in_scope, is_admin
 from ..schema import ApiSchema
-from .common import checked_params
+from .common import checked_params, id_path, path_id
 
 
 class ScreeningRunListView(generics.ListAPIView):
@@ -27,6 +28,7 @@ class ScreeningRunListView(generics.ListAPIView):
 
     schema = ApiSchema()
     parser_classes = [JSONParser]
+    pagination_class = Pagination
     serializer_class = s.ScreeningRunSerializer
 
     def get_permissions(self) -> list[Any]:
@@ -66,10 +68,12 @@ class ScreeningResultListView(generics.ListAPIView):
 
     schema = ApiSchema()
     parser_classes = [JSONParser]
+    pagination_class = Pagination
     serializer_class = s.ScreeningResultSerializer
 
     @extend_schema(
         parameters=[
+            id_path("筛选编号 / screening run id"),
             OpenApiParameter("standard", str),
             OpenApiParameter("outcome", str, enum=["pass", "fail", "undetermined"]),
         ]
@@ -79,7 +83,7 @@ class ScreeningResultListView(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         user = self.request.user
-        run = get_object_or_404(ScreeningRun.objects.for_user(user), pk=self.kwargs["pk"])
+        run = get_object_or_404(ScreeningRun.objects.for_user(user), pk=path_id(self.kwargs["pk"]))
         params = checked_params(s.ScreeningResultFilterSerializer, self.request.query_params)
         qs = ScreeningResult.objects.for_user(user).filter(run=run).select_related("enterprise")
         if params.get("standard"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser
@@ -24,10 +24,19 @@ from .. import serializers as s
 from ..errors import ApiError
 from ..permissions import OfficialsWrite, is_official
 from ..schema import ApiSchema
-from .common import accepted_checksum, existing_facts, json_object, scoped_enterprise, write_facts
+from .common import (
+    USCC_PATH,
+    accepted_checksum,
+    existing_facts,
+    id_path,
+    json_object,
+    path_id,
+    scoped_enterprise,
+    write_facts,
+)
 
-USCC = OpenApiParameter("uscc", str, OpenApiParameter.PATH, description="统一社会信用代码 / USCC")
-TITLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="称号编号 / title id")
+USCC = USCC_PATH
+TITLE_ID = id_path("称号编号 / title id")
 KEY = ("code", "level", "valid_from")
 CHANGEABLE = ("valid_to", "batch", "status", "source_document")
 REASON_MAX = 200
@@ -58,12 +67,6 @@ def _write(request: Request, enterprise: Enterprise, item: dict[str, Any], label
 
 def _titles(request: Request, enterprise: Enterprise) -> Any:
     return Title.objects.for_user(request.user).filter(enterprise=enterprise)
-
-
-def _title_id(value: str) -> int:
-    if not (value.isascii() and value.isdigit() and len(value) <= 18):
-        raise _invalid({"id": ["应为正整数 / must be a positive whole number"]})
-    return int(value)
 
 
 class TitleListView(APIView):
@@ -116,7 +119,7 @@ class TitleDetailView(APIView):
     permission_classes = [OfficialsWrite]
 
     def _title(self, request: Request, enterprise: Enterprise, pk: str) -> Title:
-        title = _titles(request, enterprise).filter(pk=_title_id(pk)).first()
+        title = _titles(request, enterprise).filter(pk=path_id(pk)).first()
         if title is None:
             raise ApiError(
                 "没有这个称号 / no such title",
