@@ -25,8 +25,10 @@
    at 20 and 100 concurrent clients. Rows: throughput (successful requests finished inside the
    window per second; errors = non-2xx answers, bodies without the expected text, exceptions and
    requests unanswered after 60 s) and p50/p95/p99 latency (nearest rank), each beside the
-   static file's figure at the same concurrency. Goals: p99 ≤ 200 ms at 20 clients; no errors
-   at 100.
+   static file's figure at the same concurrency, and the server's CPU time per request (master
+   and workers, from /proc, over every request of the run, warm-up included) — a figure the
+   other processes on the machine hardly change, unlike the latencies. Goals: p99 ≤ 200 ms at 20
+   clients; no errors at 100.
 
 The load generator shares the 2 cores with the server, so every figure — the baseline's most of
 all — includes the cost of generating the load."""
@@ -146,7 +148,9 @@ def _describe(name: str, clients: int, r: dict[str, Any]) -> str:
         f"max {r['max_ms'] or 0:,.0f} ms, {r['requests']:,} requests started in the window, "
         f"errors {r['errors']} ({kinds(r['error_kinds'])}; warm-up: "
         f"{kinds(r['warmup_errors'])}), reconnects {r['reconnects']}, in-flight requests "
-        f"drained in {r['drained_s']:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        f"drained in {r['drained_s']:.1f} s, server idle {r['idle_after_s']:.0f} s later; "
+        f"CPU per request: server {r['server_cpu_ms']:.1f} ms, load generator "
+        f"{r['driver_cpu_ms']:.1f} ms; load average {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -168,6 +172,17 @@ def _rows(
             "ratio": r["throughput"] / base["throughput"] if base["throughput"] else None,
         }
     ]
+    rows.append(
+        {
+            "name": f"{label}, {clients} clients: server CPU per request (all workers, /proc)",
+            "size": r["all_requests"],
+            "value": r["server_cpu_ms"],
+            "unit": "ms",
+            "baseline_name": baseline_name,
+            "baseline": base["server_cpu_ms"],
+            "ratio": r["server_cpu_ms"] / base["server_cpu_ms"] if base["server_cpu_ms"] else None,
+        }
+    )
     for p in ("p50", "p95", "p99"):
         value, ref = r[f"{p}_ms"], base[f"{p}_ms"]
         name = f"{label}, {clients} clients: {p} latency"
@@ -229,9 +244,17 @@ def _run() -> list[dict[str, Any]]:
                 measured: dict[tuple[str, int], dict[str, Any]] = {}
                 for clients in CLIENTS:
                     for name in ("static", *LABELS):
+                        server.wait_idle()
+                        cpu = server.cpu_seconds()
                         result = _drive(server.port, clients, requests[name])
+                        result["idle_after_s"] = server.wait_idle()
+                        n = max(result["all_requests"], 1)
+                        result["server_cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / n
+                        result["driver_cpu_ms"] = result["driver_cpu_s"] * 1000 / n
                         measured[name, clients] = result
                         _log(_describe(name, clients, result))
+                        if result["errors"] or result["warmup_errors"]:
+                            _log(f"gunicorn's log ends:\n{server.log_tail()}")
             rows = []
             for name, label in LABELS.items():
                 for clients in CLIENTS:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import resource
 import sys
 import threading
 import time
@@ -114,6 +115,9 @@ def drive(job: dict[str, Any]) -> dict[str, Any]:
     summary["warmup_errors"] = dict(warmup_errors)
     summary["reconnects"] = sum(c.reconnects for c in clients)
     summary["drained_s"] = time.perf_counter() - until  # waiting for requests in flight at the end
+    summary["all_requests"] = len(samples)  # warm-up and drained ones included
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    summary["driver_cpu_s"] = usage.ru_utime + usage.ru_stime
     return summary
 
 

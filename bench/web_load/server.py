@@ -58,8 +58,9 @@ def smeladder(env: dict[str, str], *args: str) -> str:
 
 
 def build_city(env: dict[str, str]) -> None:
-    """`smeladder migrate`, `smeladder demo` (its default size), `smeladder demo_accounts`."""
+    """`smeladder migrate`, `collectstatic`, `demo` (its default size), `demo_accounts`."""
     smeladder(env, "migrate", "--no-input", "-v", "0")
+    smeladder(env, "collectstatic", "--no-input", "-v", "0")  # as deployed: STATIC_ROOT filled
     smeladder(env, "demo")
     smeladder(env, "demo_accounts")
 
@@ -95,10 +96,45 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Gunicorn:
+    pid: int  # the master's
     port: int
     workers: int
     threads: int
     command: list[str]
+    log: Path
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the master and its live workers, from /proc:
+        what the server spent, whatever else the machine is doing."""
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                pid, rest = stat.read_text().split(" (", 1)
+            except OSError:  # the process ended meanwhile
+                continue
+            fields = rest.rsplit(") ", 1)[1].split()
+            if int(pid) == self.pid or int(fields[1]) == self.pid:  # fields[1]: parent pid
+                total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, quiet: float = 0.05, limit: float = 600.0) -> float:
+        """Wait until the server has stopped working (under `quiet` CPU seconds in a second):
+        requests a client gave up on are still computed to the end, and that work must not land
+        in the next run's figures. Seconds waited."""
+        started = time.monotonic()
+        before = self.cpu_seconds()
+        while time.monotonic() - started < limit:
+            time.sleep(1.0)
+            now = self.cpu_seconds()
+            if now - before < quiet:
+                break
+            before = now
+        return time.monotonic() - started
+
+    def log_tail(self, lines: int = 20) -> str:
+        """The last lines of gunicorn's log that are not routine INFO lines."""
+        text = self.log.read_text(errors="replace").splitlines()
+        return "\n".join([line for line in text if "[INFO]" not in line][-lines:])
 
 
 @contextlib.contextmanager
@@ -139,7 +175,7 @@ def gunicorn(
         )
         try:
             _wait_ready(proc, port, ready_path, log)
-            yield Gunicorn(port, workers, threads, command)
+            yield Gunicorn(proc.pid, port, workers, threads, command, log)
         finally:
             _stop(proc)
 
