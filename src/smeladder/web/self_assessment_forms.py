@@ -214,8 +214,10 @@ def fact_label(path: str) -> str:
         return gettext("%(year)s年度新增股权融资") % {"year": parts[1]}
     if parts[0] == "platform_score" and len(parts) == 2:
         return gettext("%(year)s年度专精特新发展评价得分") % {"year": parts[1]}
-    if parts[0] == "expert_scores":
-        return gettext("专家评分：%(item)s") % {"item": ".".join(parts[1:])}
+    if path.startswith(EXPERT_PREFIX):
+        labels = {item: label for item, label, _most in HNTE_EXPERT_ITEMS}
+        item = path.removeprefix(EXPERT_PREFIX)
+        return gettext("高企专家评分：%(item)s") % {"item": labels.get(item, item)}
     if path in FACT_LABELS:
         return str(FACT_LABELS[path])
     fact = FACTS_BY_PATH.get(path)
