@@ -1,0 +1,279 @@
+"""Every page and API endpoint, tried by every role with another tenant's identifiers.
+
+A district official of 张店 (370303) and an enterprise user of one 张店 firm ask for everything that
+belongs to a 博山 (370304) firm — its USCC in every URL that takes one, 博山's pool, a screening
+run limited to 博山, a 博山 title and membership — by GET, by crafted POST and by Excel export.
+Whatever the status code, no answer may contain the other firm's name or USCC, and no POST may
+write anything. New URLs must be added to the tables below, or the completeness test fails: a
+page nobody thought about is exactly where a scope hole hides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
+
+from smeladder.accounts.models import AuditEvent, Role
+from smeladder.registry.actions.pools import add_to_pool, create_pool
+from smeladder.registry.models import AnnualFigures, Enterprise, PoolMembership, Title
+from smeladder.screening.actions import start_screening
+
+from .conftest import client_for, valid_uscc
+
+# (namespace, url name) → how to fill its path parameters from the 博山 objects
+PARAMETERS: dict[tuple[str, str], dict[str, str]] = {
+    ("web", "enterprise_profile"): {"uscc": "uscc"},
+    ("web", "enterprise_gaps"): {"uscc": "uscc", "standard": "standard"},
+    ("web", "enterprise_edit"): {"uscc": "uscc"},
+    ("web", "enterprise_year_add"): {"uscc": "uscc"},
+    ("web", "enterprise_year_edit"): {"uscc": "uscc", "year": "year"},
+    ("web", "screening_run"): {"pk": "run"},
+    ("web", "screening_progress"): {"pk": "run"},
+    ("web", "screening_export"): {"pk": "run"},
+    ("web", "pool_detail"): {"code": "pool"},
+    ("web", "pool_add"): {"code": "pool"},
+    ("web", "pool_remove"): {"code": "pool", "pk": "membership"},
+    ("api", "enterprise"): {"uscc": "uscc"},
+    ("api", "enterprise-assessments"): {"uscc": "uscc"},
+    ("api", "enterprise-figures"): {"uscc": "uscc"},
+    ("api", "enterprise-figure"): {"uscc": "uscc", "year": "year"},
+    ("api", "enterprise-titles"): {"uscc": "uscc"},
+    ("api", "enterprise-title"): {"uscc": "uscc", "pk": "title"},
+    ("api", "screening-results"): {"pk": "run"},
+    ("api", "pool"): {"code": "pool"},
+    ("api", "pool-members"): {"code": "pool"},
+    ("api", "pool-member-remove"): {"code": "pool", "pk": "membership"},
+}
+# URLs without another tenant's identifier in the path: still crawled (lists, dashboards,
+# exports and filters must not leak either), with query strings that name 博山.
+NO_OBJECT = {
+    ("web", name)
+    for name in (
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "home",
+        "dashboard_refresh",
+        "enterprise_list",
+        "self_assessment",
+        "self_assessment_print",
+        "screening",
+        "pools",
+        "audit_log",
+    )
+} | {
+    ("api", name)
+    for name in ("enterprises", "assess", "screenings", "pools", "token", "schema", "docs")
+}
+QUERIES = {
+    ("web", "enterprise_list"): [
+        "",
+        "?district=370304",
+        "?q=博山",
+        "?format=xlsx",
+        "?district=370304&format=xlsx",
+    ],
+    ("web", "self_assessment"): ["", "?uscc={uscc}"],
+    ("web", "self_assessment_print"): ["?uscc={uscc}"],
+    ("web", "audit_log"): ["", "?object_id={uscc}"],
+    ("web", "screening"): [""],
+    ("api", "enterprises"): ["", "?division=370304", "?search=博山"],
+}
+
+
+def our_patterns() -> list[tuple[str, str, str]]:
+    """(namespace, name, route) of every named web and api URL."""
+    found = []
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name and namespace in ("web", "api"):
+                found.append((namespace, p.name, prefix + str(p.pattern)))
+
+    walk(get_resolver().url_patterns, "/", "")
+    return [f for f in found if f[1] != "not-found"]
+
+
+def test_every_url_is_in_the_crawl() -> None:
+    unclassified = [
+        (ns, name, route)
+        for ns, name, route in our_patterns()
+        if (ns, name) not in PARAMETERS and (ns, name) not in NO_OBJECT
+    ]
+    assert unclassified == [], "add these URLs to PARAMETERS or NO_OBJECT"
+
+
+@pytest.fixture
+def world(db, firms: Any, make_user: Any) -> dict[str, Any]:
+    zhangdian, boshan = firms
+    neighbour = Enterprise.objects.create(
+        uscc=valid_uscc("91370303MA3C0000N"),
+        name="淄博张店邻居科技有限公司",
+        division_code="370303",
+        industry_code="C3484",
+    )
+    AnnualFigures.objects.create(enterprise=neighbour, year=2025, revenue=5_000_000)
+    city = make_user("crawl_city", Role.CITY_OFFICIAL, division_prefix="3703")
+    boshan_official = make_user("crawl_bs", Role.DISTRICT_OFFICIAL, division_prefix="370304")
+    pool = create_pool(
+        actor=boshan_official, code="boshan-seed", name="博山种子库", division_prefix="370304"
+    )
+    membership = add_to_pool(
+        actor=boshan_official,
+        pool=pool,
+        enterprise=boshan,
+        joined_on=dt.date(2026, 1, 5),
+        reason="区县推荐",
+    )
+    start_screening(dt.date(2026, 5, 1), division_prefix="370304", user=boshan_official)
+    boshan_run = start_screening(
+        dt.date(2026, 5, 2), division_prefix="370304", user=boshan_official
+    )
+    city_run = start_screening(dt.date(2026, 5, 1), user=city)
+    users = {
+        "district": make_user("crawl_zd", Role.DISTRICT_OFFICIAL, division_prefix="370303"),
+        "enterprise": make_user("crawl_firm", Role.ENTERPRISE, enterprise=zhangdian),
+        "partner": make_user("crawl_bank", Role.PARTNER, organisation="某银行"),
+    }
+    return {
+        "boshan": boshan,
+        "neighbour": neighbour,
+        "users": users,
+        "city_run": city_run,
+        "values": {
+            "uscc": boshan.uscc,
+            "standard": "sme_size",
+            "year": "2025",
+            "run": str(boshan_run.pk),
+            "pool": pool.code,
+            "membership": str(membership.pk),
+            "title": str(Title.objects.get(enterprise=boshan).pk),
+        },
+    }
+
+
+def urls_to_try(values: dict[str, str], city_run_pk: int) -> list[tuple[str, str]]:
+    urls = []
+    for ns, name, route in our_patterns():
+        key = (ns, name)
+        if key in PARAMETERS:
+            path = route
+            for param, source in PARAMETERS[key].items():
+                for converter in ("str", "int", "slug"):
+                    path = path.replace(f"<{converter}:{param}>", values[source])
+            urls.append((name, path))
+        for query in QUERIES.get(key, []) if key in NO_OBJECT else []:
+            urls.append((name, route + query.format(**values)))
+        if key in NO_OBJECT and key not in QUERIES:
+            urls.append((name, route))
+    # the city-wide run: visible to a district official, but only their district's rows
+    for suffix in ("", "progress/", "export.xlsx"):
+        urls.append(("city run", f"/screening/{city_run_pk}/{suffix}"))
+    urls.append(("city run", f"/api/v1/screenings/{city_run_pk}/results/"))
+    return urls
+
+
+def body_text(response: Any) -> str:
+    """What a person would see: the decoded page or JSON, or every cell of a workbook."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":  # xlsx
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+        )
+    text = content.decode("utf-8", errors="replace")
+    try:  # JSON escapes Chinese as \\uXXXX unless told otherwise
+        return json.dumps(json.loads(text), ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+def secrets_of(world: dict[str, Any], role: str) -> list[str]:
+    boshan = world["boshan"]
+    secrets = [boshan.name, boshan.uscc]
+    if role == "enterprise":  # another firm of the same district is just as foreign
+        secrets += [world["neighbour"].name, world["neighbour"].uscc]
+    return secrets
+
+
+def foreign_state(world: dict[str, Any], role: str) -> list[Any]:
+    """Everything stored about the firms this role must not touch (its own firm may change)."""
+    foreign = [world["boshan"].pk] + ([world["neighbour"].pk] if role == "enterprise" else [])
+    fields = ("name", "division_code", "industry_code", "founded_on")
+    return [
+        list(Enterprise.objects.filter(pk__in=foreign).order_by("pk").values_list(*fields)),
+        list(
+            AnnualFigures.objects.filter(enterprise__in=foreign)
+            .order_by("enterprise", "year")
+            .values_list("enterprise", "year", "revenue", "employees")
+        ),
+        list(
+            Title.objects.filter(enterprise__in=foreign)
+            .order_by("pk")
+            .values_list("code", "status", "valid_to")
+        ),
+        list(
+            PoolMembership.objects.filter(enterprise__in=foreign)
+            .order_by("pk")
+            .values_list("pool", "left_on", "exit_reason")
+        ),
+        Enterprise.objects.count(),
+    ]
+
+
+@pytest.mark.parametrize("role", ["district", "enterprise", "partner"])
+def test_no_page_shows_another_tenants_firm(world: dict[str, Any], role: str) -> None:
+    client = client_for(world["users"][role])
+    leaks = []
+    for _name, url in urls_to_try(world["values"], world["city_run"].pk):
+        response = client.get(url)
+        assert response.status_code < 500, (url, response.status_code)
+        text = body_text(response)
+        leaks += [(url, secret) for secret in secrets_of(world, role) if secret in text]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("role", ["district", "enterprise", "partner"])
+def test_no_crafted_post_writes_for_another_tenant(world: dict[str, Any], role: str) -> None:
+    """POSTs with plausible bodies (a reason, a revenue, a name) against every URL."""
+    client = Client(enforce_csrf_checks=False)
+    client.force_login(world["users"][role])
+    before = foreign_state(world, role)
+    form = {
+        "reason": "越权尝试",
+        "uscc": world["boshan"].uscc,
+        "name": "被篡改的名称",
+        "division_code": "370303",
+        "revenue": "999",
+        "year": "2025",
+        "on": "2026-05-01",
+        "division_prefix": "370304",
+        "save": "1",
+    }
+    for name, url in urls_to_try(world["values"], world["city_run"].pk):
+        if name in ("logout", "login", "token", "password_change"):
+            continue  # session and credential endpoints write no registry data
+        for response in (
+            client.post(url, form),
+            client.post(url, json.dumps(form), content_type="application/json"),
+        ):
+            assert response.status_code < 500, (url, response.status_code)
+            # the USCC the request itself sent may be echoed in an error; names may not
+            text = body_text(response)
+            assert not [s for s in secrets_of(world, role)[::2] if s in text], url
+    assert foreign_state(world, role) == before
+    assert (
+        not AuditEvent.objects.filter(object_id=world["boshan"].uscc)
+        .exclude(actor=world["users"][role])
+        .filter(action__startswith="registry.enterprise")
+        .exists()
+    )
