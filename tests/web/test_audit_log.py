@@ -13,6 +13,7 @@ from smeladder.accounts.audit import record
 from smeladder.accounts.models import AuditEvent, Role
 from smeladder.registry.models import Enterprise, Pool, PoolMembership
 from tests.web.conftest import client_for, valid_uscc
+from tests.web.test_browser import browser, shot, sign_in  # noqa: F401 — browser: a fixture
 
 URL = "/audit/"
 
@@ -139,7 +140,7 @@ def test_changes_render_as_old_new_table(city, firms, events):
     zhangdian, boshan = firms
     text = client_for(city).get(URL).content.decode()
     assert "2025年营业收入" in text and "12345678" in text and "20000000" in text
-    assert "国家级高新技术企业（2024-11-01）· 状态" in text
+    assert "国家级高新技术企业（2024-11-01）· 状态" in text and "已撤销" in text
     assert "企业名称" in text and "旧名称" in text
     assert "是否上市" in text and "未知" in text  # None → 未知, True → 是
     assert "→" in text
@@ -255,3 +256,24 @@ def test_query_count(city, firms, django_assert_max_num_queries):
 def test_menu_links_the_page_for_city_officials_only(city, district):
     assert 'href="/audit/"' in client_for(city).get("/enterprises/").content.decode()
     assert 'href="/audit/"' not in client_for(district).get("/enterprises/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_city_official_reads_the_log_in_the_browser(
+    live_server,
+    browser,  # noqa: F811 — the fixture imported above
+    city,
+    events,
+):
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server.url, city.username)
+    page.click("text=审计日志")  # from the menu
+    page.wait_for_load_state("networkidle")
+    body = page.inner_text("body")
+    assert "2025年营业收入" in body and "济南" not in body
+    page.select_option("select[name=action]", "registry.enterprise.update")
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+    body = page.inner_text("body")
+    assert "共 1 条" in body and "研发投入高" not in body
+    shot(page, "audit-log")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from smeladder.accounts.models import AuditEvent, Role
 from smeladder.registry.interchange.schema import ANNUAL_BY_KEY, FACTS_BY_PATH, TITLE_FACTS
 from smeladder.registry.models import Enterprise, Pool, PoolMembership, TitleCode, TitleLevel
+from smeladder.registry.models.titles import TitleStatus
 from smeladder.screening.models import ScreeningRun
 
 from .common import PAGE_SIZE, shown
@@ -153,6 +154,13 @@ def value_text(value: Any) -> str:
     return shown(value)
 
 
+def _choice_label(key: str, value: Any) -> Any:
+    """A title's status in words (有效, 已撤销 …); other values as they are."""
+    if key.startswith("titles.") and key.endswith(".status") and value in TitleStatus.values:
+        return str(TitleStatus(value).label)
+    return value
+
+
 @dataclass
 class ChangeRow:
     label: str
@@ -173,9 +181,8 @@ def change_rows(event: AuditEvent) -> list[ChangeRow]:
     rows = []
     for key, value in changes.items():
         if not summary and isinstance(value, list) and len(value) == 2:
-            rows.append(
-                ChangeRow(field_label(key), value_text(value[0]), value_text(value[1]), True)
-            )
+            old, new = (value_text(_choice_label(key, v)) for v in value)
+            rows.append(ChangeRow(field_label(key), old, new, True))
         else:
             rows.append(ChangeRow(field_label(key), "", value_text(value), False))
     return rows
