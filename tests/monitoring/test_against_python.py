@@ -81,7 +81,10 @@ def reference(on: dt.date) -> Counter:
         soon = {
             t.enterprise_id
             for t in titles
-            if t.code == code and held(t, on) and t.valid_to and on <= t.valid_to <= last
+            if t.code == code
+            and held(t, on)
+            and t.valid_to
+            and (on <= t.valid_to <= last or (t.valid_to < on and t.status == "under_review"))
         }
         add(ladder.TITLES_EXPIRING, on, code, soon)
     return out

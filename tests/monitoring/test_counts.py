@@ -98,7 +98,7 @@ def test_a_firm_counts_once_per_title_and_once_on_the_first_miit_rung() -> None:
 
 
 @pytest.mark.django_db
-def test_expiring_within_90_days_both_ends_included() -> None:
+def test_expiring_within_90_days_both_ends_included_and_pending_reviews() -> None:
     cases = {0: True, 1: True, 90: True, 91: False}
     for days in cases:
         title(firm("370303"), "specialized_sme", dt.date(2023, 9, 1), ON + D(days))
@@ -107,9 +107,12 @@ def test_expiring_within_90_days_both_ends_included() -> None:
     title(revoked, "little_giant", dt.date(2023, 9, 1), ON + D(10), status="revoked")
     open_ended = firm("370304")
     title(open_ended, "gazelle", dt.date(2023, 9, 1), None, level="city")
+    pending = firm("370304")  # over, re-review pending: due now
+    title(pending, "single_champion", dt.date(2023, 5, 1), ON - D(40), status="under_review")
     rows = collect_titles_expiring(ON)
     assert total(rows, "titles_expiring", ON, "specialized_sme") == 3  # today, +1, +90
     assert total(rows, "titles_expiring", ON, "little_giant") == 0
+    assert total(rows, "titles_expiring", ON, "single_champion") == 1
     assert total(rows, "titles_expiring", ON, "gazelle") == 0
 
 

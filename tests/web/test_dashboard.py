@@ -263,3 +263,20 @@ def test_demo_accounts_include_a_partner_bank(db) -> None:
     assert (bank.role, bank.organisation) == (Role.PARTNER, "某银行淄博分行")
     assert not bank.is_staff and bank.enterprise is None and bank.division_prefix == ""
     assert bank.check_password("demo-pass-for-tests")
+
+
+def test_pending_re_reviews_are_listed_as_due(counted, city) -> None:
+    zhangdian, _boshan = counted
+    Title.objects.create(
+        enterprise=zhangdian,
+        code="little_giant",
+        level="national",
+        valid_from=TODAY() - dt.timedelta(days=1200),
+        valid_to=TODAY() - dt.timedelta(days=12),
+        status="under_review",
+    )
+    refresh_counts()
+    response = client_for(city).get("/?expiring=little_giant")
+    assert response.context["board"].expiring_total == 3
+    table = response.content.decode().split('id="table-expiring"')[1]
+    assert zhangdian.name in table and "已过期 12 天" in table and "复核中" in table

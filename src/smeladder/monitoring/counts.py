@@ -209,9 +209,14 @@ def collect_pool_members(on: dt.date) -> list[Row]:
 
 
 def expiring(on: dt.date) -> Q:
-    """Titles held on ``on`` whose validity ends within EXPIRING_DAYS (both ends included)."""
+    """Titles held on ``on`` whose validity ends within EXPIRING_DAYS (both ends included), and
+    titles whose validity is over with their re-review still pending (复核中): both need the
+    bureau's attention now."""
     last = on + dt.timedelta(days=ladder.EXPIRING_DAYS)
-    return held_on(on) & Q(valid_to__gte=on, valid_to__lte=last)
+    return held_on(on) & (
+        Q(valid_to__gte=on, valid_to__lte=last)
+        | Q(valid_to__lt=on, status=TitleStatus.UNDER_REVIEW)
+    )
 
 
 def collect_titles_expiring(on: dt.date) -> list[Row]:

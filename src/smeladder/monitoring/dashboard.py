@@ -318,4 +318,5 @@ def build(user: Any, today: dt.date, expiring_code: str = "") -> Dashboard:
         title.renewal = renewal_label(title.code, today)
         title.division_label = division_name(title.enterprise.division_code) or ""
         title.days_left = (title.valid_to - today).days
+        title.overdue = -title.days_left
     return board

@@ -45,7 +45,7 @@ TITLES_NEW = "titles_new"  # firms recognised for the first time in the year up 
 POOL_MEMBERS = "pool_members"  # current members per pool code
 CONVERSION_BASE = "conversion_base"  # firms on the lower rung (not the upper) at the year before
 CONVERSION_UP = "conversion_up"  # … of which hold the upper rung at the point
-TITLES_EXPIRING = "titles_expiring"  # valid titles whose validity ends within EXPIRING_DAYS
+TITLES_EXPIRING = "titles_expiring"  # validity ends within EXPIRING_DAYS, or re-review pending
 
 PROPERTIES: tuple[str, ...] = (
     FIRMS,
