@@ -12,7 +12,7 @@ export SMELADDER_DATA_DIR ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
 
-.PHONY: run test test-sqlite test-postgres test-mariadb bench lint format env clean
+.PHONY: run test test-sqlite test-postgres test-mariadb bench lint format env clean messages
 
 env: $(STAMP)
 
@@ -58,6 +58,16 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
+
+# The English catalogue: collect the Chinese UI strings (new ones come out empty, changed ones fuzzy;
+# the standards engine's texts are data and stay Chinese), then compile. Needs GNU gettext.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext (apt-get install gettext)" >&2; exit 1; }
+	cd src/smeladder && ../../$(BIN)/django-admin makemessages -l en --no-obsolete -i "standards/*" \
+	  --settings=smeladder.settings.test --pythonpath=..
+	cd src/smeladder && ../../$(BIN)/django-admin compilemessages -l en \
+	  --settings=smeladder.settings.test --pythonpath=..
+	@msgfmt --statistics -o /dev/null src/smeladder/locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
