@@ -235,3 +235,15 @@ def test_run_page_query_count(registry, city_run, django_assert_max_num_queries)
     assert response.status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/screening/").status_code == 200
+
+
+def test_stored_counts_equal_live_counts(registry, city_run, district) -> None:
+    """The counts the job stored, filtered by area, are those of ScreeningResult.for_user."""
+    assert city_run.counts["innovative_sme"].keys() == {"370303", "370304"}
+    for user in (city_run.created_by, district):
+        stored = client_for(user).get(f"/screening/{city_run.pk}/").context
+        ScreeningRun.objects.filter(pk=city_run.pk).update(counts={})  # as a CLI run has none
+        live = client_for(user).get(f"/screening/{city_run.pk}/").context
+        ScreeningRun.objects.filter(pk=city_run.pk).update(counts=city_run.counts)
+        assert stored["standards"] == live["standards"]
+        assert stored["districts"] == live["districts"]

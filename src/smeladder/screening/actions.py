@@ -349,7 +349,23 @@ def perform_queued_run(run_id: int) -> ScreeningRun:
     return run
 
 
+def result_counts(run: ScreeningRun) -> dict[str, dict[str, dict[str, int]]]:
+    """{standard: {division_code: {outcome: n}}} of a run's results: one aggregate query."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    rows = (
+        ScreeningResult.objects.filter(run=run)
+        .values("standard", "outcome", district=F("enterprise__division_code"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        by_district = counts.setdefault(row["standard"], {})
+        by_district.setdefault(row["district"], {})[row["outcome"]] = row["n"]
+    return counts
+
+
 def _finish(run: ScreeningRun, actor: Any, requested_engine: str) -> None:
+    run.counts = result_counts(run)
     run.status = Status.DONE
     run.finished_at = timezone.now()
     run.phase = Phase.DONE
@@ -364,6 +380,7 @@ def _finish(run: ScreeningRun, actor: Any, requested_engine: str) -> None:
             "phase",
             "percent",
             "message",
+            "counts",
         ]
     )
     record("screening.run", actor=actor, **_audit(run, requested_engine))

@@ -121,20 +121,34 @@ def _write_list(
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.append(_header(ws, HEADERS))
+    # Plain tuples, not model instances: building 10⁵ objects cost a sixth of the export.
+    rows = scoped(recommendation_list(run, standard), user).values_list(
+        "enterprise__uscc",
+        "enterprise__name",
+        "enterprise__division_code",
+        "enterprise__industry_code",
+        "rulebook",
+        "score",
+        "route",
+    )
+    names: dict[str, str] = {}
     count = 0
-    for count, result in enumerate(_rows(run, standard, user), start=1):
-        firm = result.enterprise
+    for count, (uscc, name, division, industry, rulebook, score, route) in enumerate(
+        rows.iterator(chunk_size=ITERATOR_CHUNK), start=1
+    ):
+        if division not in names:
+            names[division] = division_name(division) or ""
         ws.append(
             [
                 count,
-                firm.uscc,
-                firm.name,
-                firm.division_code,
-                division_name(firm.division_code) or "",
-                firm.industry_code or "",
-                result.rulebook,
-                _number(result.score),
-                ROUTE_ZH.get(result.route or "", result.route or ""),
+                uscc,
+                name,
+                division,
+                names[division],
+                industry or "",
+                rulebook,
+                _number(score),
+                ROUTE_ZH.get(route or "", route or ""),
             ]
         )
     return count

@@ -107,6 +107,15 @@ class ScreeningRun(models.Model):
     phase = models.CharField("当前步骤", max_length=16, choices=Phase.choices, blank=True)
     percent = models.PositiveSmallIntegerField("进度（%）", default=0)
     message = models.CharField("进度说明", max_length=200, blank=True)
+    # Written by the background job when it finishes, so the run page reads ~100 numbers instead
+    # of aggregating every result row joined with its firm (5 s at 100,000 firms); filtering
+    # these by district code gives exactly the counts of ScreeningResult.for_user.
+    counts = models.JSONField(
+        "结果统计",
+        default=dict,
+        blank=True,
+        help_text="标准 → 区县代码 → 结论 → 企业数（后台筛选完成时写入）",
+    )
 
     objects = ScreeningRunQuerySet.as_manager()
 

@@ -176,28 +176,43 @@ def screening_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _counts(
-    run: ScreeningRun, user: Any
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """Per standard × outcome, and per district the passes of each standard: one aggregate
-    query over the results the user may see."""
+def _count_rows(run: ScreeningRun, user: Any) -> list[tuple[str, str, str, int]]:
+    """(standard, district, outcome, n) of the results the user may see: from the counts the
+    background job stored (filtered by the user's area, which is exactly what
+    ScreeningResult.for_user keeps), else one aggregate query (runs made by the CLI or API)."""
+    if run.counts:
+        admin = user.is_superuser or user.role == Role.ADMIN
+        prefix = "" if admin else user.division_prefix or ""
+        return [
+            (standard, district, outcome, n)
+            for standard, districts in run.counts.items()
+            for district, outcomes in districts.items()
+            if district.startswith(prefix)
+            for outcome, n in outcomes.items()
+        ]
     rows = (
         scoped(ScreeningResult.objects.filter(run=run), user)
         .values("standard", "outcome", district=F("enterprise__division_code"))
         .annotate(n=Count("id"))
         .order_by()
     )
+    return [(r["standard"], r["district"], r["outcome"], r["n"]) for r in rows]
+
+
+def _counts(
+    run: ScreeningRun, user: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Per standard × outcome, and per district the passes of each standard."""
     per_standard: dict[str, dict[str, int]] = {
         code: dict.fromkeys(Outcome.values, 0) for code in run.standards
     }
     per_district: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(run.standards, 0))
-    for row in rows:
-        per_standard.setdefault(row["standard"], dict.fromkeys(Outcome.values, 0))
-        per_standard[row["standard"]][row["outcome"]] += row["n"]
-        if row["outcome"] == Outcome.PASS:
-            per_district[row["district"]][row["standard"]] = (
-                per_district[row["district"]].get(row["standard"], 0) + row["n"]
-            )
+    for standard, district, outcome, n in _count_rows(run, user):
+        per_standard.setdefault(standard, dict.fromkeys(Outcome.values, 0))
+        per_standard[standard][outcome] += n
+        passes = per_district[district]  # every district with results gets a row
+        if outcome == Outcome.PASS:
+            passes[standard] = passes.get(standard, 0) + n
     standards = [
         {
             "code": code,
