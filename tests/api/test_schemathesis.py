@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
@@ -122,7 +124,19 @@ def _run(schema: Any, city: dict[str, Any], path: str, method: str, fixed: bool)
         check()
 
 
-def test_every_operation_conforms(demo_city):
+@pytest.fixture
+def keep_connection():
+    """Django's WSGI handler closes the database connection after each response (the
+    request_started/finished signals); the test's transaction lives on it, so — as Django's own
+    test client does — those signals are disconnected while the in-process requests run."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_conforms(demo_city, keep_connection):
     """One demo city for all operations (built once: the run stays short on every backend);
     each operation's failure is collected, and all of them are reported together."""
     config = SchemathesisConfig.from_dict({"headers": {"Authorization": "Token x"}})

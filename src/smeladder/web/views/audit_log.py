@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
@@ -98,12 +99,16 @@ def may_read_audit_log(user: Any) -> bool:
 
 
 def _keys(queryset: QuerySet) -> QuerySet:
-    """The primary keys of a queryset as text, to compare with AuditEvent.object_id."""
-    return (
-        queryset.order_by()
-        .annotate(key=Cast("pk", output_field=CharField(max_length=64)))
-        .values("key")
-    )
+    """The primary keys of a queryset, to compare with AuditEvent.object_id (text).
+
+    PostgreSQL compares text with text only, so the keys are cast; MariaDB/MySQL would give
+    the cast the connection's collation, which may differ from the column's (an error), and
+    compares a string with a number numerically anyway; SQLite turns the number into text by
+    the column's affinity."""
+    keys = queryset.order_by()
+    if connection.vendor == "postgresql":
+        return keys.annotate(key=Cast("pk", output_field=CharField(max_length=64))).values("key")
+    return keys.values("pk")
 
 
 def visible_events(user: Any) -> QuerySet[AuditEvent]:
