@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,14 @@ def detail(page: str, standard: str) -> str:
     return page[start : page.index("</details>", start)]
 
 
+def gaps_of(client: Any, firm: Enterprise | None, standard: str, data: dict[str, str]) -> str:
+    """The gaps fragment the page fetches for one standard (htmx, on load)."""
+    query = f"?uscc={firm.uscc}" if firm is not None else ""
+    response = client.post(f"/self-assessment/gaps/{standard}/{query}", data)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def input_value(page: str, name: str) -> str | None:
     match = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
     assert match, name
@@ -69,8 +78,9 @@ def test_enterprise_user_sees_e1_results(e1_user, worked_example):
     assert ">78<" in summary(page, "tech_sme") and "未通过" not in summary(page, "tech_sme")
     assert "未通过" in summary(page, "specialized_sme")
     assert "未通过" in summary(page, "hnte")
-    # the gap to pass 专精特新 (and the next rung from 创新型), in Chinese
-    assert "主营业务收入增至1600万元" in summary(page, "specialized_sme")
+    # the gaps arrive per standard as soon as the page loads (htmx posts the form)
+    assert 'hx-post="/self-assessment/gaps/specialized_sme/?uscc=' in page
+    assert "正在计算差距" in summary(page, "specialized_sme")
     # each check: value, band, points and its source document and article
     innovative = detail(page, "innovative_sme")
     assert "工信部企业〔2022〕63号" in innovative and "A" in innovative
@@ -82,6 +92,35 @@ def test_enterprise_user_sees_e1_results(e1_user, worked_example):
     assert 'name="annual__2022__revenue"' not in page
     assert "按企业库数据" in page
     assert 'name="save"' in page  # its own firm: may save
+
+
+def test_gaps_of_e1(e1_user, worked_example):
+    client = client_for(e1_user)
+    data = form_data(worked_example, MAY_1)
+    specialized = gaps_of(client, worked_example, "specialized_sme", data)
+    assert "达标差距" in specialized and "差距 1：" in specialized
+    assert "上年度主营业务收入增至1600万元" in specialized
+    # the summary cell is filled too (out of band)
+    assert 'id="sum-gap-specialized_sme" hx-swap-oob="true"' in specialized
+    # a pass shows the gap to the next rung: 创新型 → 专精特新
+    innovative = gaps_of(client, worked_example, "innovative_sme", data)
+    assert "已通过；距下一级（专精特新中小企业）的差距" in innovative
+    assert not AuditEvent.objects.filter(action="registry.import").exclude(actor=None).exists()
+
+
+def test_gaps_endpoint_refuses_bad_requests(e1_user, worked_example, district, firms):
+    client = client_for(e1_user)
+    data = form_data(worked_example, MAY_1)
+    url = f"/self-assessment/gaps/specialized_sme/?uscc={worked_example.uscc}"
+    assert client.get(url).status_code == 405  # POST only: it reads the form
+    unknown = f"/self-assessment/gaps/no_such_standard/?uscc={worked_example.uscc}"
+    assert client.post(unknown, data).status_code == 404
+    bad = gaps_of(client, worked_example, "specialized_sme", data | {"digital_level": "9"})
+    assert "表单有误" in bad
+    _, boshan = firms
+    other = f"/self-assessment/gaps/specialized_sme/?uscc={boshan.uscc}"
+    assert client.post(other, data).status_code == 404  # another firm
+    assert client_for(district).post(other, data).status_code == 404  # another district
 
 
 def test_unchanged_form_gives_the_registry_results(e1_user, worked_example):
@@ -121,12 +160,13 @@ def test_band_edge_changes_the_outcome_without_saving(e1_user, worked_example, c
 def test_rd_edge_of_specialized_sme_2026(e1_user, worked_example):
     """2026 专精特新: 研发费用 不低于100万元 — 100 passes the check, 99.99 does not."""
     client = client_for(e1_user)
-    url = f"{URL}?uscc={worked_example.uscc}"
-    at = client.post(url, form_data(worked_example, MAY_1, annual__2024__rd_expense="100"))
-    below = client.post(url, form_data(worked_example, MAY_1, annual__2024__rd_expense="99.99"))
+    at = form_data(worked_example, MAY_1, annual__2024__rd_expense="100")
+    below = form_data(worked_example, MAY_1, annual__2024__rd_expense="99.99")
     # 2024 R&D is one of E1's two gaps: at 100 万元 only the main-revenue gap remains
-    assert "2024年度研发费用总额" not in summary(at.content.decode(), "specialized_sme")
-    assert "2024年度研发费用总额增至100万元" in summary(below.content.decode(), "specialized_sme")
+    at_gaps = gaps_of(client, worked_example, "specialized_sme", at)
+    assert "主营业务收入增至1600万元" in at_gaps and "研发费用总额增至" not in at_gaps
+    below_gaps = gaps_of(client, worked_example, "specialized_sme", below)
+    assert "2024年度研发费用总额增至100万元" in below_gaps
 
 
 def test_blank_figure_is_unknown_not_zero(e1_user, worked_example):
@@ -374,6 +414,9 @@ def test_facts_only_mode(city, worked_example):
     # no registry record: it holds no titles, so 专精特新 lacks its prerequisite
     assert "未通过" in summary(page, "specialized_sme")
     assert Enterprise.objects.count() == count  # nothing saved, "save" or not
+    fragment = gaps_of(client, None, "specialized_sme", walk_in(worked_example))
+    assert 'id="sum-gap-specialized_sme" hx-swap-oob="true"' in fragment
+    assert "表单有误" not in fragment
     assert not AuditEvent.objects.filter(action="registry.import").exclude(actor=None).exists()
 
 
@@ -406,6 +449,7 @@ def test_print_view_of_registry_figures(district, worked_example):
     assert "工信部企业〔2026〕2号" in page  # the rulebook documents in force
     assert "国科发政〔2017〕115号" in page
     assert "2,000.00" in page  # figures in 万元
+    assert "上年度主营业务收入增至1600万元" in page  # every standard's gaps, on paper
     assert "企业库" in page and "仅供申报准备参考" in page
 
 
@@ -435,5 +479,8 @@ def test_query_count(city, worked_example, django_assert_max_num_queries):
         assert client.post(url, data).status_code == 200
     with django_assert_max_num_queries(11):
         assert client.post(f"{PRINT_URL}?uscc={worked_example.uscc}", data).status_code == 200
+    gaps_url = f"/self-assessment/gaps/sme_size/?uscc={worked_example.uscc}"
+    with django_assert_max_num_queries(11):
+        assert client.post(gaps_url, data).status_code == 200
     with django_assert_max_num_queries(3):  # facts-only: no registry reads at all
         assert client.get(URL).status_code == 200

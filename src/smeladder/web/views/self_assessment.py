@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from smeladder.accounts.models import Role
 from smeladder.api.permissions import in_scope, is_official
@@ -29,7 +30,7 @@ from smeladder.registry.interchange.schema import ANNUAL_BY_KEY
 from smeladder.registry.models import Enterprise
 from smeladder.registry.models.titles import TitleCode, TitleLevel
 from smeladder.standards.cli_assess import today_in_china
-from smeladder.standards.engine import assess_all
+from smeladder.standards.engine import assess, assess_all
 from smeladder.standards.gaps import STANDARD_ZH
 from smeladder.standards.rulebook import load_rulebooks
 
@@ -90,18 +91,27 @@ def _posted_year(request: HttpRequest) -> int:
     return year if 1901 <= year <= 2100 else year_for(today_in_china())
 
 
-def _results(facts: dict[str, Any], on: dt.date) -> list[dict[str, Any]]:
-    """The profile's result rows, with missing facts in words and each rulebook's document."""
+def gap_texts(found: Any) -> tuple[list[str], str]:
+    """Verified gaps in words, and the next rung's name when a gap is to a higher title."""
+    rung = next((g["standard"] for g in found if g.get("standard")), None)
+    return [g.get("effect", "") for g in found], (STANDARD_ZH.get(rung, rung) if rung else "")
+
+
+def _results(facts: dict[str, Any], on: dt.date, *, gaps: bool) -> list[dict[str, Any]]:
+    """The profile's result rows, with missing facts in words and each rulebook's document.
+
+    `gaps`: search every standard's gaps now (the printout). The page leaves them out and
+    fetches each standard's from `self_assessment_gaps` as soon as it loads, because the search
+    runs hundreds of engine evaluations per standard (seconds for all seven)."""
     books = {(b.standard, b.code): b for b in load_rulebooks()}
     rows = assessment_rows(facts, on)
-    # All gaps at once (the profile fetches them one standard at a time): a what-if is judged
-    # by what it would take to pass, and the printout needs every one.
-    gaps = {r.standard: r.gaps for r in assess_all(registry_facts(facts), on, gaps=True)}
+    found = (
+        {r.standard: r.gaps for r in assess_all(registry_facts(facts), on, gaps=True)}
+        if gaps
+        else {}
+    )
     for row in rows:
-        found = gaps.get(row["standard"], ())
-        row["gaps"] = [gap.get("effect", "") for gap in found]
-        rung = next((g["standard"] for g in found if g.get("standard")), None)
-        row["next_rung"] = STANDARD_ZH.get(rung, rung) if rung else ""
+        row["gaps"], row["next_rung"] = gap_texts(found.get(row["standard"], ()))
         row["missing_labels"] = [fact_label(p) for p in row["missing"]]
         for check in row["checks"]:
             check["missing_labels"] = [fact_label(p) for p in check["missing"]]
@@ -151,7 +161,7 @@ def _save(request: HttpRequest, firm: Enterprise, form: SelfAssessmentForm, base
     return True
 
 
-def _context(request: HttpRequest) -> dict[str, Any] | HttpResponse:
+def _context(request: HttpRequest, *, gaps: bool = False) -> dict[str, Any] | HttpResponse:
     """Everything both the page and the printout show. Returns a redirect after a save."""
     firm = _firm(request)
     facts_only = firm is None
@@ -173,7 +183,7 @@ def _context(request: HttpRequest) -> dict[str, Any] | HttpResponse:
                     query = urlencode({"uscc": firm.uscc, "on": on.isoformat()})
                     return redirect(f"{reverse('web:self_assessment')}?{query}")
             else:
-                results = _results(facts, on)
+                results = _results(facts, on, gaps=gaps)
                 if year_for(on) != year:
                     # The date moved the fiscal years: redraw the form for the new years,
                     # keeping every figure typed so far.
@@ -196,7 +206,7 @@ def _context(request: HttpRequest) -> dict[str, Any] | HttpResponse:
             initial=initial_from(base, year_for(on), on), year=year_for(on), facts_only=facts_only
         )
         if firm is not None:
-            results = _results(base, on)
+            results = _results(base, on, gaps=gaps)
     industry_code = facts.get("industry_code") or ""
     division_code = facts.get("division_code") or ""
     return {
@@ -238,8 +248,9 @@ def self_assessment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def self_assessment_print(request: HttpRequest) -> HttpResponse:
-    """The results for the chosen date on one printable page (no navigation; print.css)."""
-    context = _context(request)
+    """The results for the chosen date on one printable page (no navigation; print.css), with
+    every standard's gaps."""
+    context = _context(request, gaps=True)
     if isinstance(context, HttpResponse):
         return context
     if context["results"] is None:  # facts-only GET, or a form with errors: nothing to print
@@ -253,7 +264,33 @@ def self_assessment_print(request: HttpRequest) -> HttpResponse:
     return render(request, "web/self_assessment_print.html", context)
 
 
+@login_required
+@require_POST
+def self_assessment_gaps(request: HttpRequest, standard: str) -> HttpResponse:
+    """One standard's verified gaps for the figures on the form (an htmx fragment that also
+    fills the standard's cell in the summary table). Scoped like the page; saves nothing."""
+    firm = _firm(request)
+    base: dict[str, Any] = enterprise_facts(firm.pk) if firm is not None else {}
+    form = SelfAssessmentForm(request.POST, year=_posted_year(request), facts_only=firm is None)
+    context: dict[str, Any] = {"standard": standard, "invalid": not form.is_valid()}
+    if not context["invalid"]:
+        facts = registry_facts(form.overlay(base))
+        try:
+            result = assess(facts, standard, form.cleaned_data["on"], gaps=True)
+        except LookupError:  # no such standard, or none in force that day
+            raise Http404(_("该日期没有施行中的此项标准")) from None
+        context["gaps"], context["next_rung"] = gap_texts(result.gaps)
+        context["passed"] = result.outcome == "pass"
+        context["missing_labels"] = [fact_label(p) for p in result.missing]
+    return render(request, "web/self_assessment_gaps.html", context)
+
+
 urlpatterns = [
     path("self-assessment/", self_assessment, name="self_assessment"),
     path("self-assessment/print/", self_assessment_print, name="self_assessment_print"),
+    path(
+        "self-assessment/gaps/<slug:standard>/",
+        self_assessment_gaps,
+        name="self_assessment_gaps",
+    ),
 ]
