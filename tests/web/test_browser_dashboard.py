@@ -57,7 +57,11 @@ def open_dashboard(page: Page, base: str, username: str) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_city_and_district_dashboards_in_the_browser(
-    live_server: Any, browser: Browser, small_city: dict[str, Any], city: Any, district: Any
+    live_server: Any,
+    browser: Browser,  # noqa: F811 - the fixture imported above
+    small_city: dict[str, Any],
+    city: Any,
+    district: Any,
 ) -> None:
     errors: list[str] = []
     page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
