@@ -1,0 +1,451 @@
+"""The English catalogue: complete (no empty or fuzzy entry, placeholders and markup kept, no
+Chinese left in a translation), the committed .mo is the compilation of the .po, every string the
+templates and Python code mark for translation is in it, and a city official who chose English
+reads the main pages in English while firms' names and data stay Chinese (Chinese by default)."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser
+
+import smeladder
+from smeladder.monitoring.actions import refresh_counts
+from smeladder.screening.models import ScreeningRun
+
+from .test_browser import browser, shot, sign_in  # noqa: F401  (browser is a fixture)
+
+PACKAGE = Path(smeladder.__file__).resolve().parent
+PO = PACKAGE / "locale/en/LC_MESSAGES/django.po"
+MO = PO.with_suffix(".mo")
+TEMPLATES = PACKAGE / "web/templates"
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sd]|%[sd]|\{[A-Za-z_]\w*\}")
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+# -- a small reader of the .po (no third-party parser in the project) ------------------------
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgctxt: str | None = None
+    plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.msgid if self.msgctxt is None else f"{self.msgctxt}\x04{self.msgid}"
+
+
+def read_po(path: Path) -> list[Entry]:
+    entries: list[Entry] = []
+    entry: Entry | None = None
+    current: tuple[str, int] | None = None
+
+    def string(text: str) -> str:
+        return ast.literal_eval(text)  # a PO string is a C string: "…" with \" \\ \n escapes
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#~"):  # obsolete entries do not count
+            if not line:
+                entry, current = None, None
+            continue
+        if entry is None:
+            entry = Entry(line=number)
+            entries.append(entry)
+        if line.startswith("#,"):
+            entry.flags |= {f.strip() for f in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            assert current is not None, f"{path}:{number}: continuation without a keyword"
+            kind, index = current
+            value = string(line)
+            if kind == "msgid":
+                entry.msgid += value
+            elif kind == "msgctxt":
+                entry.msgctxt = (entry.msgctxt or "") + value
+            elif kind == "msgid_plural":
+                entry.plural = (entry.plural or "") + value
+            else:
+                entry.msgstr[index] += value
+        else:
+            match = re.fullmatch(r'(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])? (".*")', line)
+            assert match, f"{path}:{number}: cannot read {raw!r}"
+            kind, index, value = match.group(1), int(match.group(2) or 0), string(match.group(3))
+            current = (kind, index)
+            if kind == "msgid":
+                entry.msgid = value
+            elif kind == "msgctxt":
+                entry.msgctxt = value
+            elif kind == "msgid_plural":
+                entry.plural = value
+            else:
+                entry.msgstr[index] = value
+    return entries
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> list[Entry]:
+    return read_po(PO)
+
+
+def messages(catalogue: list[Entry]) -> list[Entry]:
+    return [e for e in catalogue if e.msgid]
+
+
+# -- (a) complete ------------------------------------------------------------------------------
+
+
+def test_the_catalogue_is_english_and_not_fuzzy(catalogue):
+    header = next(e for e in catalogue if e.msgid == "")
+    assert "fuzzy" not in header.flags  # msgfmt would leave a fuzzy header out of the .mo
+    assert "Language: en\n" in header.msgstr[0]
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in header.msgstr[0]
+    assert len(messages(catalogue)) >= 480  # the whole UI, not a stub
+
+
+def test_every_message_is_translated(catalogue):
+    fuzzy = [e.msgid for e in messages(catalogue) if "fuzzy" in e.flags]
+    empty = [e.msgid for e in messages(catalogue) if not all(e.msgstr.values())]
+    missing_forms = [
+        e.msgid for e in messages(catalogue) if e.plural is not None and sorted(e.msgstr) != [0, 1]
+    ]
+    assert fuzzy == [], "fuzzy entries (changed strings) — translate them and drop the flag"
+    assert empty == [], "untranslated entries — run `make messages` and translate them"
+    assert missing_forms == []
+
+
+def test_translations_keep_placeholders_and_markup(catalogue):
+    wrong = []
+    for e in messages(catalogue):
+        for index, text in e.msgstr.items():
+            source = e.plural if index and e.plural is not None else e.msgid
+            if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(source)):
+                wrong.append((e.msgid, text))
+            if sorted(TAG.findall(text)) != sorted(TAG.findall(source)):
+                wrong.append((e.msgid, text))
+    assert wrong == []
+
+
+def test_translations_hold_no_chinese(catalogue):
+    """A copied source string or a forgotten fragment shows up as Chinese in the English UI."""
+    left = [(e.msgid, s) for e in messages(catalogue) for s in e.msgstr.values() if CJK.search(s)]
+    assert left == []
+
+
+def test_the_reader_sees_what_a_broken_entry_looks_like(tmp_path):
+    """The checks above can fail: an empty, a fuzzy and a plural entry are read as such."""
+    po = tmp_path / "x.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+        '#, fuzzy, python-format\nmsgid "共 %(n)s 条"\nmsgstr "%(n)s entries"\n\n'
+        'msgid "空"\nmsgstr ""\n\n'
+        'msgid "一家"\nmsgid_plural "%(n)s 家"\nmsgstr[0] "one firm"\nmsgstr[1] "%(n)s firms"\n\n'
+        '#~ msgid "旧"\n#~ msgstr "old"\n',
+        encoding="utf-8",
+    )
+    header, fuzzy, empty, plural = read_po(po)
+    assert header.msgstr == {0: "Language: en\n"}
+    assert "fuzzy" in fuzzy.flags and fuzzy.msgstr == {0: "%(n)s entries"}
+    assert empty.msgstr == {0: ""}
+    assert plural.plural == "%(n)s 家" and plural.msgstr == {0: "one firm", 1: "%(n)s firms"}
+
+
+# -- (b) the committed .mo is the compilation of the .po ------------------------------------
+
+
+def compiled(entries: list[Entry]) -> dict[object, str]:
+    """What msgfmt puts in the .mo: translated, non-fuzzy entries, keyed as GNUTranslations
+    keys its catalogue (plural forms by (msgid, n))."""
+    out: dict[object, str] = {}
+    for e in entries:
+        if "fuzzy" in e.flags or (e.msgid and not all(e.msgstr.values())):
+            continue
+        if e.plural is None:
+            out[e.key] = e.msgstr[0]
+        else:
+            out.update({(e.key, n): text for n, text in e.msgstr.items()})
+    return out
+
+
+def header_fields(header: str) -> dict[str, str]:
+    fields = dict(line.split(": ", 1) for line in header.splitlines() if ": " in line)
+    fields.pop("POT-Creation-Date", None)  # msgfmt leaves it out of the .mo
+    return fields
+
+
+def test_the_mo_is_the_compiled_po(catalogue):
+    with MO.open("rb") as handle:
+        mo = gettext.GNUTranslations(handle)
+    got: dict[object, str] = dict(mo._catalog)  # type: ignore[attr-defined]
+    want = compiled(catalogue)
+    assert header_fields(got.pop("")) == header_fields(want.pop(""))
+    assert got == want
+    assert mo.info()["language"] == "en"
+
+
+# -- (c) every string marked for translation is in the catalogue ------------------------------
+
+TRANSLATE = re.compile(r"""{%\s*trans(?:late)?\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+BLOCK = re.compile(r"{%\s*blocktrans(?:late)?\b(.*?)%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
+VARIABLE = re.compile(r"{{\s*(\w+)\s*}}")
+CALL = re.compile(
+    r"""\b(?:_|gettext|gettext_lazy|gettext_noop)\(\s*((?:"(?:[^"\\\n]|\\.)*"\s*)+)[,)]"""
+)
+
+
+def template_strings() -> dict[str, str]:
+    """msgid → where, for every {% translate "…" %} and simple {% blocktranslate %} block."""
+    found: dict[str, str] = {}
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        where = str(path.relative_to(PACKAGE))
+        for match in TRANSLATE.finditer(text):
+            msgid = match.group(1) if match.group(1) is not None else match.group(2)
+            found.setdefault(msgid, where)
+        for options, body in BLOCK.findall(text):
+            if "count" in options.split() or "{% plural" in body or "trimmed" in options:
+                continue  # plural and trimmed blocks: msgids not a plain substitution
+            found.setdefault(VARIABLE.sub(r"%(\1)s", body.replace("%", "%%")), where)
+    return found
+
+
+def python_strings() -> dict[str, str]:
+    """msgid → where, for every gettext call on string literals outside the standards engine
+    (its rule texts are data and stay Chinese)."""
+    found: dict[str, str] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] == "standards" or "migrations" in relative.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "django.utils.translation" not in text:
+            continue
+        for match in CALL.finditer(text):
+            # adjacent literals, maybe over several lines, are one string
+            found.setdefault(ast.literal_eval(f"({match.group(1)})"), str(relative))
+    return found
+
+
+def test_the_scans_find_the_strings():
+    strings = template_strings()
+    assert strings["企业库"] == "web/templates/web/base.html"
+    assert "共 %(n)s 条" in strings  # a blocktranslate with a variable
+    assert len(strings) > 250
+    assert python_strings()["排队"] == "web/views/screening.py"
+
+
+def test_every_template_string_is_in_the_catalogue(catalogue):
+    ids = {e.msgid for e in messages(catalogue)}
+    absent = {s: where for s, where in template_strings().items() if s not in ids}
+    assert absent == {}, "new UI strings: run `make messages` and translate them"
+
+
+def test_every_python_string_is_in_the_catalogue(catalogue):
+    ids = {e.msgid for e in messages(catalogue)}
+    absent = {s: where for s, where in python_strings().items() if s not in ids}
+    assert absent == {}, "new UI strings: run `make messages` and translate them"
+
+
+# -- (d) the pages in English when chosen, in Chinese by default ----------------------------
+
+
+@pytest.fixture
+def platform(firms, worked_example, city) -> dict[str, str]:
+    """A small city the way officials build it: a pool with a member, a screening, counts."""
+    client = Client()
+    client.force_login(city)
+    zhangdian, _boshan = firms
+    assert client.post("/pools/", {"code": "seed", "name": "种子库", "track": "miit"}).status_code
+    added = client.post(
+        "/pools/seed/add/", {"firm": zhangdian.uscc, "joined_on": "2026-03-01", "reason": "推荐"}
+    )
+    assert added.status_code == 302
+    started = client.post(
+        "/screening/", {"on": "2026-05-01", "standards": ["sme_size"], "division": "3703"}
+    )
+    assert started.status_code == 302
+    assert client.post("/dashboard/refresh/").status_code == 302
+    run = ScreeningRun.objects.get()
+    assert run.status == "done"
+    return {
+        "/": "",
+        "/enterprises/": "",
+        f"/enterprises/{worked_example.uscc}/": "",
+        f"/self-assessment/?uscc={worked_example.uscc}": "",
+        "/screening/": "",
+        f"/screening/{run.pk}/": "",
+        "/pools/": "",
+        "/pools/seed/": "",
+        "/audit/": "",
+        "firm": zhangdian.name,
+        "example": worked_example.name,
+    }
+
+
+def signed_in(city, language: str | None) -> Client:
+    client = Client()
+    client.force_login(city)
+    if language:
+        chose = client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        assert chose.status_code == 302
+    return client
+
+
+MENU = {
+    "en": [">Home<", ">Enterprises<", ">Self-assessment<", ">Screening<", ">Cultivation pools<",
+           ">Audit log<", ">Change password<", ">Sign out<"],
+    "zh": [">首页<", ">企业库<", ">自评<", ">梯度筛选<", ">培育库<", ">审计日志<", ">修改密码<",
+           ">退出登录<"],
+}  # fmt: skip
+
+#: page → strings of its own (headings, buttons, column names) in English and in Chinese
+PAGES = {
+    "/": (
+        ["<h1>Home <small", "Gradient cultivation dashboard", "Update counts now", "title pyramid",
+         "Enterprises and titles by district/county"],
+        ["<h1>首页 <small", "梯度培育数据看板", "立即更新统计", "称号金字塔", "各区县企业与称号"],
+    ),
+    "/enterprises/": (
+        ["Enterprise name or USCC", "Export to Excel", "Latest assessment", "Total: 3"],
+        ["企业名称或统一社会信用代码", "导出 Excel", "最新评价", "共 3 家"],
+    ),
+    "profile": (
+        ["Basic facts", "Yearly figures", "Amounts in 10k yuan", "Assessments", "Titles"],
+        ["基本信息", "年度经营数据", "金额单位：万元", "评价结果", "称号记录"],
+    ),
+    "self": (
+        ["Self-assessment / policy calculator", "Calculate (not saved)", "Save to registry",
+         "HNTE expert scores (optional)"],
+        ["自评 / 政策计算器", "计算（不保存）", "保存到企业库", "高企专家评分（可选）"],
+    ),
+    "/screening/": (
+        ["Start a screening", "Assessment date", "Screening runs", "Start screening"],
+        ["发起筛选", "评估日期", "筛选批次", "开始筛选"],
+    ),
+    "run": (
+        ["Screening run #", "Results by standard", "Export recommendation list (Excel)",
+         "Passes by district/county"],
+        ["筛选批次 #", "各标准评估结果", "导出推荐名单（Excel）", "各区县通过数"],
+    ),
+    "/pools/": (
+        ["New cultivation pool", "Code (letters, digits, hyphens)", ">Create<"],
+        ["新建培育库", "代码（字母、数字、连字符）", ">建立<"],
+    ),
+    "/pools/seed/": (
+        ["Dynamic-management alerts", "Add to pool", "Reason for adding", "Enterprises in pool: 1"],
+        ["动态管理提醒", "加入培育库", "入库理由", "在库 1 家"],
+    ),
+    "/audit/": (
+        ["<h1>Audit log", "Object type", "Old value", "New value", "Added to pool"],
+        ["<h1>审计日志", "对象类型", "原值", "新值", ">入库<"],
+    ),
+}  # fmt: skip
+
+
+def url_of(key: str, urls: list[str]) -> str:
+    if key == "profile":
+        return next(u for u in urls if u.startswith("/enterprises/") and u != "/enterprises/")
+    if key == "self":
+        return next(u for u in urls if u.startswith("/self-assessment/"))
+    if key == "run":
+        return next(u for u in urls if re.fullmatch(r"/screening/\d+/", u))
+    return key
+
+
+def page_texts(client: Client, platform: dict[str, str]) -> dict[str, str]:
+    urls = [u for u in platform if u.startswith("/")]
+    out = {}
+    for key in PAGES:
+        response = client.get(url_of(key, urls))
+        assert response.status_code == 200, key
+        out[key] = response.content.decode()
+    return out
+
+
+def test_a_city_official_who_chose_english_reads_english(platform, city):
+    pages = page_texts(signed_in(city, "en"), platform)
+    for key, (english, chinese) in PAGES.items():
+        html = pages[key]
+        assert '<html lang="en">' in html, key
+        for text in MENU["en"] + english:
+            assert text in html, (key, text)
+        for text in MENU["zh"] + chinese:
+            assert text not in html, (key, text)
+    # firms' names and data are not translated
+    assert platform["firm"] in pages["/enterprises/"] and platform["firm"] in pages["/pools/seed/"]
+    assert platform["example"] in pages["profile"]
+    assert "推荐" in pages["/pools/seed/"]  # the reason typed in
+
+
+def test_the_same_pages_are_chinese_by_default(platform, city):
+    pages = page_texts(signed_in(city, None), platform)
+    for key, (english, chinese) in PAGES.items():
+        html = pages[key]
+        assert '<html lang="zh-hans">' in html, key
+        for text in MENU["zh"] + chinese:
+            assert text in html, (key, text)
+        for text in MENU["en"] + english:
+            assert text not in html, (key, text)
+
+
+def test_back_to_chinese(platform, city):
+    client = signed_in(city, "en")
+    assert ">Enterprises<" in client.get("/enterprises/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    html = client.get("/enterprises/").content.decode()
+    assert ">企业库<" in html and ">Enterprises<" not in html
+
+
+def test_messages_and_errors_are_english_too(platform, city):
+    client = signed_in(city, "en")
+    done = client.post("/dashboard/refresh/", follow=True).content.decode()
+    assert "Counts updated." in done
+    none = client.post("/screening/", {"on": "2026-05-01", "division": "3703"})
+    assert none.status_code == 400 and "Choose at least one standard." in none.content.decode()
+
+
+# -- in a real browser: the language switcher -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_switching_to_english_in_the_browser(
+    live_server: Any,
+    browser: Browser,  # noqa: F811 - the fixture imported above
+    firms: Any,
+    city: Any,
+) -> None:
+    refresh_counts()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server.url, city.username)
+    assert page.inner_text("header nav").split()[:2] == ["首页", "企业库"]
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")  # the switcher submits on change
+    nav = page.inner_text("header nav")
+    assert "Enterprises" in nav and "Cultivation pools" in nav and "企业库" not in nav
+    page.wait_for_selector("[data-chart=pyramid] canvas")
+    assert "Gradient cultivation dashboard" in page.inner_text("h1")
+    shot(page, "english_dashboard")
+    page.click("header nav >> text=Enterprises")
+    page.wait_for_load_state("networkidle")
+    body = page.inner_text("main")
+    assert page.inner_text("h1").startswith("Enterprises")
+    assert "Export to Excel" in body and firms[0].name in body  # names stay Chinese
+    shot(page, "english_enterprises")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "zh-hans")
+    assert page.inner_text("h1").startswith("企业库")  # back on the same page, in Chinese
+    page.close()
