@@ -24,11 +24,11 @@ from smeladder.standards.engine import assess_all
 
 from .. import serializers as s
 from ..errors import ApiError
+from ..facts_schema import FactsPatchSerializer, FactsSerializer
 from ..pagination import Pagination
 from ..permissions import OfficialsWrite, is_official
 from ..schema import ApiSchema
 from .common import (
-    FACTS_OBJECT,
     USCC_PATH,
     accepted_checksum,
     checked_params,
@@ -72,7 +72,7 @@ class EnterpriseListView(generics.ListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=FACTS_OBJECT, responses={201: FACTS_OBJECT})
+    @extend_schema(request=FactsSerializer, responses={201: FactsSerializer})
     def post(self, request: Request) -> Response:
         body = json_object(request)
         checked = validate([SourceRecord("API", body)])
@@ -99,12 +99,14 @@ class EnterpriseDetailView(APIView):
     parser_classes = [JSONParser]
     permission_classes = [OfficialsWrite]
 
-    @extend_schema(parameters=[USCC_PATH], responses={200: FACTS_OBJECT})
+    @extend_schema(parameters=[USCC_PATH], responses={200: FactsSerializer})
     def get(self, request: Request, uscc: str) -> Response:
         enterprise = scoped_enterprise(request, uscc)
         return Response(enterprise_facts(enterprise.pk))
 
-    @extend_schema(parameters=[USCC_PATH], request=FACTS_OBJECT, responses={200: FACTS_OBJECT})
+    @extend_schema(
+        parameters=[USCC_PATH], request=FactsPatchSerializer, responses={200: FactsSerializer}
+    )
     def patch(self, request: Request, uscc: str) -> Response:
         enterprise = scoped_enterprise(request, uscc)  # 404 before 403: no existence leak
         if not is_official(request.user):
