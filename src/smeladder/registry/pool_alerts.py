@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from smeladder.standards.rulebook import NoRulebookInForce, Rulebook, load_rulebooks, rulebook_for
 
 from .models import AnnualFigures, Pool, PoolMembership, Title
@@ -26,24 +29,24 @@ from .models.titles import TitleCode, TitleStatus
 HORIZON_DAYS = 90
 #: figures every standard leans on; one of them empty for last year is an alert
 KEY_FIGURES = (
-    ("revenue", "营业收入"),
-    ("main_revenue", "主营业务收入"),
-    ("rd_expense", "研发费用"),
-    ("total_assets", "资产总额"),
-    ("total_liabilities", "负债总额"),
-    ("employees", "职工总数"),
+    ("revenue", _lazy("营业收入")),
+    ("main_revenue", _lazy("主营业务收入")),
+    ("rd_expense", _lazy("研发费用")),
+    ("total_assets", _lazy("资产总额")),
+    ("total_liabilities", _lazy("负债总额")),
+    ("employees", _lazy("职工总数")),
 )
 RENEWAL_ZH = {
-    "reapply": "期满须重新申请认定",
-    "reassess": "期满须重新评价",
-    "annual": "每年重新评价",
-    "review": "需申请复核",
+    "reapply": _lazy("期满须重新申请认定"),
+    "reassess": _lazy("期满须重新评价"),
+    "annual": _lazy("每年重新评价"),
+    "review": _lazy("需申请复核"),
 }
 KINDS = {  # in the order alerts are listed
-    "expired": "称号已过有效期",
-    "review": "复核到期",
-    "expiring": "称号即将到期",
-    "figures": "上年度数据缺失",
+    "expired": _lazy("称号已过有效期"),
+    "review": _lazy("复核到期"),
+    "expiring": _lazy("称号即将到期"),
+    "figures": _lazy("上年度数据缺失"),
 }
 
 
@@ -59,7 +62,7 @@ class Alert:
 
     @property
     def label(self) -> str:
-        return KINDS[self.kind]
+        return str(KINDS[self.kind])
 
 
 def _rulebook(code: str, granted: date, division_code: str) -> Rulebook | None:
@@ -129,24 +132,29 @@ def pool_alerts(
             continue
         renewal = ((book.validity or {}) if book else {}).get("renewal", "")
         name = names.get(title["code"], title["code"])
+        values = {"title": name, "date": end.isoformat()}
         if end < today:
-            kind, text = "expired", f"{name}有效期已于 {end.isoformat()} 届满，仍登记为有效"
+            kind = "expired"
+            text = _("%(title)s有效期已于 %(date)s 届满，仍登记为有效") % values
         elif renewal == "review":
-            kind, text = "review", f"{name}将于 {end.isoformat()} 到期，需申请复核"
+            kind, text = "review", _("%(title)s将于 %(date)s 到期，需申请复核") % values
         else:
-            hint = RENEWAL_ZH.get(renewal, "")
-            kind = "expiring"
-            text = f"{name}将于 {end.isoformat()} 到期" + (f"，{hint}" if hint else "")
+            kind, text = "expiring", _("%(title)s将于 %(date)s 到期") % values
+            if renewal in RENEWAL_ZH:
+                text += _("，") + str(RENEWAL_ZH[renewal])
         alerts.append(Alert(kind, firm.pk, firm.uscc, firm.name, text, end, title["code"]))
     for firm_id, firm in firms.items():
         row = figures.get(firm_id)
         if row is None:
-            text = f"缺少 {last_year} 年度经营数据"
+            text = _("缺少 %(year)s 年度经营数据") % {"year": last_year}
         else:
-            empty = [label for field, label in KEY_FIGURES if row[field] is None]
+            empty = [str(label) for field, label in KEY_FIGURES if row[field] is None]
             if not empty:
                 continue
-            text = f"{last_year} 年度数据不全：{'、'.join(empty)}"
+            text = _("%(year)s 年度数据不全：%(fields)s") % {
+                "year": last_year,
+                "fields": _("、").join(empty),
+            }
         alerts.append(Alert("figures", firm_id, firm.uscc, firm.name, text))
     order = list(KINDS)
     alerts.sort(key=lambda a: (order.index(a.kind), a.due or today, a.uscc))
