@@ -32,7 +32,7 @@ run: $(STAMP)
 	$(BIN)/smeladder demo_accounts
 	@echo "SME Ladder 中小企业梯度培育平台: http://$(HOST):$(PORT)/  (后台 /admin/)"
 	@echo "后台任务 worker: 日志 $(SMELADDER_DATA_DIR)/worker.log"
-	@$(BIN)/smeladder db_worker --interval 1 --no-startup-delay > $(SMELADDER_DATA_DIR)/worker.log 2>&1 & \
+	@$(BIN)/smeladder db_worker --no-reload --interval 1 --no-startup-delay > $(SMELADDER_DATA_DIR)/worker.log 2>&1 & \
 	  worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	  $(BIN)/smeladder runserver $(HOST):$(PORT) --noreload
 
