@@ -51,6 +51,8 @@ def test_unknown_api_path_is_a_json_404(users, client_for):
     response = client_for("city").get("/api/v1/no/such/thing")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+    slashless = client_for("city").get("/api/v1/pools")
+    assert slashless.status_code == 404 and "/api/v1/pools/" in slashless.json()["error"]["message"]
 
 
 def test_bad_page_is_400_naming_page(firms, client_for):

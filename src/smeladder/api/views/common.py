@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
@@ -157,7 +158,20 @@ def accepted_checksum(enterprise: Enterprise) -> list[str]:
     return [] if enterprise.uscc_checksum_ok else [enterprise.uscc]
 
 
+def resolve_or_none(path: str) -> Any:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any path under /api/v1/ that names no endpoint."""
-    body = {"error": {"code": "not_found", "message": "没有这个接口 / no such endpoint"}}
+    """Any path under /api/v1/ that names no endpoint (no HTML page, no slash redirect that
+    would drop a POST body); a missing trailing slash is named."""
+    message = "没有这个接口 / no such endpoint"
+    if not request.path.endswith("/"):
+        match = resolve_or_none(request.path + "/")
+        if match is not None and match.url_name != "not-found":
+            message += f"；请用 {request.path}/ / did you mean {request.path}/ ?"
+    body = {"error": {"code": "not_found", "message": message}}
     return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
