@@ -30,6 +30,7 @@ from .conftest import client_for, valid_uscc
 PARAMETERS: dict[tuple[str, str], dict[str, str]] = {
     ("web", "enterprise_profile"): {"uscc": "uscc"},
     ("web", "enterprise_gaps"): {"uscc": "uscc", "standard": "standard"},
+    ("web", "self_assessment_gaps"): {"standard": "standard"},
     ("web", "enterprise_edit"): {"uscc": "uscc"},
     ("web", "enterprise_year_add"): {"uscc": "uscc"},
     ("web", "enterprise_year_edit"): {"uscc": "uscc", "year": "year"},
@@ -82,6 +83,7 @@ QUERIES = {
     ],
     ("web", "self_assessment"): ["", "?uscc={uscc}"],
     ("web", "self_assessment_print"): ["?uscc={uscc}"],
+    ("web", "self_assessment_gaps"): ["", "?uscc={uscc}"],
     ("web", "audit_log"): ["", "?object_id={uscc}"],
     ("web", "screening"): [""],
     ("api", "enterprises"): ["", "?division=370304", "?search=博山"],
@@ -165,16 +167,12 @@ def urls_to_try(values: dict[str, str], city_run_pk: int) -> list[tuple[str, str
     urls = []
     for ns, name, route in our_patterns():
         key = (ns, name)
-        if key in PARAMETERS:
-            path = route
-            for param, source in PARAMETERS[key].items():
-                for converter in ("str", "int", "slug"):
-                    path = path.replace(f"<{converter}:{param}>", values[source])
-            urls.append((name, path))
-        for query in QUERIES.get(key, []) if key in NO_OBJECT else []:
-            urls.append((name, route + query.format(**values)))
-        if key in NO_OBJECT and key not in QUERIES:
-            urls.append((name, route))
+        path = route
+        for param, source in PARAMETERS.get(key, {}).items():
+            for converter in ("str", "int", "slug"):
+                path = path.replace(f"<{converter}:{param}>", values[source])
+        for query in QUERIES.get(key, [""]):
+            urls.append((name, path + query.format(**values)))
     # the city-wide run: visible to a district official, but only their district's rows
     for suffix in ("", "progress/", "export.xlsx"):
         urls.append(("city run", f"/screening/{city_run_pk}/{suffix}"))

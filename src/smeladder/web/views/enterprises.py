@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -83,6 +84,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         if own is None:
             raise Http404(_("未关联企业"))
         return redirect("web:enterprise_profile", uscc=own)
+
+    if user.role == Role.PARTNER and not user.is_superuser:
+        # partners see only what is shared with them (later issues); the registry is not
+        raise PermissionDenied(_("合作机构无权查看企业库。"))
 
     filters = ListFilter.from_query(user, request.GET)
     if request.GET.get("format") == "xlsx":
