@@ -3,6 +3,8 @@ import action, inside the user's scope, with 400s that name the field."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from smeladder.accounts.models import AuditEvent
@@ -121,7 +123,7 @@ def test_patch_missing_year_is_404_and_writes_nothing(firms, client_for):
         ({"revenue": 1}, "year"),
         ({"year": 2026, "revenue": -1}, "revenue"),
         ({"year": 2026, "revenue": "1000万"}, "revenue"),
-        ({"year": 2026, "revenue": 10**14}, "revenue"),
+        ({"year": 2026, "revenue": 10**13}, "revenue"),
         ({"year": 2026, "revenue": 1.001}, "revenue"),
         ({"year": 2026, "employees": 2**31}, "employees"),
         ({"year": 2026, "employees": 1.5}, "employees"),
@@ -139,15 +141,15 @@ def test_create_bad_input_is_400_naming_the_field(firms, client_for, body, field
 
 
 def test_money_just_under_the_limit_is_accepted(firms, client_for):
-    # 14 integer digits is the column's limit (10**14 is refused above). Not with cents: SQLite
-    # keeps decimals as 15-digit floats, and Django cannot read 16 significant digits back.
+    # 10**13 is refused above; the largest amount with cents is stored and read back exactly on
+    # every backend (SQLite keeps it as an 8-byte float: 15 significant digits round-trip)
     uscc = firms["zd"]["uscc"]
-    body = {"year": 2026, "revenue": 99999999999999}
+    body = {"year": 2026, "revenue": 9999999999999.99}
     response = client_for("city").post(figures(uscc), body, format="json")
     assert response.status_code == 201, response.content
-    assert response.json()["revenue"] == 99999999999999
+    assert Decimal(str(response.json()["revenue"])) == Decimal("9999999999999.99")
     row = AnnualFigures.objects.get(enterprise__uscc=uscc, year=2026)
-    assert row.revenue == 99999999999999
+    assert row.revenue == Decimal("9999999999999.99")
 
 
 @pytest.mark.parametrize("body", ["[1]", "{", "null", '"x"', '{"revenue": NaN}'])

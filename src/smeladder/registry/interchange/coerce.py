@@ -17,8 +17,10 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 #: PositiveIntegerField's range on every backend
 INT_MAX = 2_147_483_647
-#: DecimalField(max_digits=16, decimal_places=2) holds up to 14 integer digits
-MONEY_LIMIT = Decimal(10) ** 14
+#: Below 10¹³ yuan (10 万亿, beyond any firm's figure): 15 significant digits with the cents,
+#: which SQLite's 8-byte REAL gives back exactly; the columns (max_digits=16) would take 10¹⁴,
+#: but 99,999,999,999,999.99 comes back from SQLite as a number Django cannot read.
+MONEY_LIMIT = Decimal(10) ** 13
 #: decimal places each decimal kind keeps (the model columns')
 PLACES = {"money": 2, "ratio": 6, "decimal": 2}
 DECIMAL_LIMIT = {"money": MONEY_LIMIT, "ratio": Decimal(1000), "decimal": Decimal(10000)}
