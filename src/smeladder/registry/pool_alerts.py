@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from smeladder.standards.rulebook import NoRulebookInForce, Rulebook, load_rulebooks, rulebook_for
 
@@ -29,24 +29,24 @@ from .models.titles import TitleCode, TitleStatus
 HORIZON_DAYS = 90
 #: figures every standard leans on; one of them empty for last year is an alert
 KEY_FIGURES = (
-    ("revenue", _lazy("营业收入")),
-    ("main_revenue", _lazy("主营业务收入")),
-    ("rd_expense", _lazy("研发费用")),
-    ("total_assets", _lazy("资产总额")),
-    ("total_liabilities", _lazy("负债总额")),
-    ("employees", _lazy("职工总数")),
+    ("revenue", gettext_lazy("营业收入")),
+    ("main_revenue", gettext_lazy("主营业务收入")),
+    ("rd_expense", gettext_lazy("研发费用")),
+    ("total_assets", gettext_lazy("资产总额")),
+    ("total_liabilities", gettext_lazy("负债总额")),
+    ("employees", gettext_lazy("职工总数")),
 )
 RENEWAL_ZH = {
-    "reapply": _lazy("期满须重新申请认定"),
-    "reassess": _lazy("期满须重新评价"),
-    "annual": _lazy("每年重新评价"),
-    "review": _lazy("需申请复核"),
+    "reapply": gettext_lazy("期满须重新申请认定"),
+    "reassess": gettext_lazy("期满须重新评价"),
+    "annual": gettext_lazy("每年重新评价"),
+    "review": gettext_lazy("需申请复核"),
 }
 KINDS = {  # in the order alerts are listed
-    "expired": _lazy("称号已过有效期"),
-    "review": _lazy("复核到期"),
-    "expiring": _lazy("称号即将到期"),
-    "figures": _lazy("上年度数据缺失"),
+    "expired": gettext_lazy("称号已过有效期"),
+    "review": gettext_lazy("复核到期"),
+    "expiring": gettext_lazy("称号即将到期"),
+    "figures": gettext_lazy("上年度数据缺失"),
 }
 
 

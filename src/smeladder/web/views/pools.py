@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smeladder.accounts.models import Role
@@ -30,7 +30,11 @@ from smeladder.standards.cli_assess import today_in_china
 
 from .common import PAGE_SIZE
 
-TRACK_ZH = {"miit": _lazy("专精特新梯度"), "most": _lazy("科技企业梯度"), "both": _lazy("两条梯度")}
+TRACK_ZH = {
+    "miit": gettext_lazy("专精特新梯度"),
+    "most": gettext_lazy("科技企业梯度"),
+    "both": gettext_lazy("两条梯度"),
+}
 ALERTS_SHOWN = 200
 CANDIDATES_SHOWN = 10
 
