@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from smeladder.accounts.models import Role
 from smeladder.reference.lookups import counties_of, division_name
 
@@ -16,6 +18,16 @@ def role_label(user: Any) -> str:
     if user.is_superuser:
         return Role.ADMIN.label
     return Role(user.role).label if user.role in Role.values else user.role
+
+
+def official_or_403(request: Any, refusal: str) -> Any:
+    """The user, if an administrator or an official with an area; else 403 with `refusal`."""
+    user = request.user
+    if user.is_superuser or user.role == Role.ADMIN:
+        return user
+    if user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and user.division_prefix:
+        return user
+    raise PermissionDenied(refusal)
 
 
 def district_choices(user: Any) -> list[tuple[str, str]]:

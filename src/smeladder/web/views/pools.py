@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +27,7 @@ from smeladder.registry.pool_alerts import current_members, pool_alerts
 from smeladder.screening.actions import ScreeningInputError, parse_date
 from smeladder.standards.cli_assess import today_in_china
 
-from .common import PAGE_SIZE
+from .common import PAGE_SIZE, official_or_403
 
 TRACK_ZH = {
     "miit": gettext_lazy("专精特新梯度"),
@@ -40,12 +39,7 @@ CANDIDATES_SHOWN = 10
 
 
 def _official(request: HttpRequest) -> Any:
-    user = request.user
-    if user.is_superuser or user.role == Role.ADMIN:
-        return user
-    if user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and user.division_prefix:
-        return user
-    raise PermissionDenied(_("培育库仅供主管部门工作人员使用。"))
+    return official_or_403(request, _("培育库仅供主管部门工作人员使用。"))
 
 
 def _area_label(prefix: str) -> str:

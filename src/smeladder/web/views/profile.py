@@ -43,6 +43,7 @@ from ..forms import AnnualFiguresForm, EnterpriseFactsForm
 from ..forms.enterprise import FIELD_OF_PATH, FLAG_LABELS
 from ..forms.errors import add_problems
 from ..forms.figures import COUNT_FIELDS, MONEY_FIELDS
+from ..self_assessment_forms import fact_label
 from .common import score_text, shown, wan
 
 ROUTE_ZH = {
@@ -148,6 +149,7 @@ def assessment_rows(facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
                     "document": check.source.get("document", ""),
                     "article": check.source.get("article", ""),
                     "missing": check.missing,
+                    "missing_labels": [fact_label(path) for path in check.missing],
                 }
             )
         rows.append(
@@ -161,6 +163,7 @@ def assessment_rows(facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
                 "route": ROUTE_ZH.get(result.route or "", result.route or "—"),
                 "checks": checks,
                 "missing": result.missing,
+                "missing_labels": [fact_label(path) for path in result.missing],
             }
         )
     return rows

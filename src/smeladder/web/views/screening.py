@@ -13,7 +13,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -37,7 +36,7 @@ from smeladder.screening.models import Outcome, Phase, ScreeningResult, Screenin
 from smeladder.standards.cli_assess import today_in_china
 from smeladder.standards.rulebook import has_rulebook_on, load_rulebooks
 
-from .common import PAGE_SIZE
+from .common import PAGE_SIZE, official_or_403
 
 RUNS_PER_PAGE = 20
 #: the ladders' order for the standards' checkboxes (划型 first, regional ones last)
@@ -46,13 +45,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _official(request: HttpRequest) -> Any:
-    """The user, if they may use screening at all: administrators and officials with an area."""
-    user = request.user
-    if user.is_superuser or user.role == Role.ADMIN:
-        return user
-    if user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and user.division_prefix:
-        return user
-    raise PermissionDenied(_("梯度筛选仅供主管部门工作人员使用。"))
+    return official_or_403(request, _("梯度筛选仅供主管部门工作人员使用。"))
 
 
 def _area_label(prefix: str) -> str:

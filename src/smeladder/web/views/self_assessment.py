@@ -112,9 +112,6 @@ def _results(facts: dict[str, Any], on: dt.date, *, gaps: bool) -> list[dict[str
     )
     for row in rows:
         row["gaps"], row["next_rung"] = gap_texts(found.get(row["standard"], ()))
-        row["missing_labels"] = [fact_label(p) for p in row["missing"]]
-        for check in row["checks"]:
-            check["missing_labels"] = [fact_label(p) for p in check["missing"]]
         book = books.get((row["standard"], row["rulebook"]))
         doc = book.document if book is not None else {}
         row["document"] = {
