@@ -4,7 +4,7 @@
 set -euo pipefail
 # chromium + fonts-noto-cjk: the browser tests drive Debian's Chromium (Playwright cannot download
 # one here) and screenshots need a CJK font, or Chinese renders as boxes.
-packages=(libmariadb-dev pkg-config chromium fonts-noto-cjk)
+packages=(libmariadb-dev pkg-config chromium fonts-noto-cjk gettext)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
