@@ -3,7 +3,7 @@
 # machine needs nothing but `make run` / `make test`.
 set -euo pipefail
 # chromium + fonts-noto-cjk: the browser tests drive Debian's Chromium (Playwright cannot download
-# one here) and screenshots need a CJK font, or Chinese renders as boxes.
+# one here) and screenshots need a CJK font, or Chinese renders as boxes. gettext: `make messages`.
 packages=(libmariadb-dev pkg-config chromium fonts-noto-cjk gettext)
 missing=()
 for p in "${packages[@]}"; do
