@@ -1,6 +1,7 @@
-"""Django permission groups for the roles, so officials can use the back office within scope.
+"""What each role may do: the predicates pages, the API and actions ask (is this user an
+official, does a division lie in their area), and Django permission groups for the back office.
 
-Scope (which rows) is enforced by ScopedQuerySet.for_user; these groups decide which models."""
+Scope (which rows) is enforced by ScopedQuerySet.for_user; these decide which kinds of action."""
 
 from __future__ import annotations
 
@@ -50,6 +51,27 @@ def ensure_role_groups(**_: Any) -> None:
     for name in GROUP_NAMES.values():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(perms)
+
+
+def is_admin(user: Any) -> bool:
+    return bool(user.is_superuser or user.role == Role.ADMIN)
+
+
+def is_official(user: Any) -> bool:
+    """Admins, and city/district officials that have an area (an official without a division
+    has no scope, as in ScopedQuerySet.for_user)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if is_admin(user):
+        return True
+    return user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and bool(user.division_prefix)
+
+
+def in_scope(user: Any, division_code: str) -> bool:
+    """Whether a division code lies inside the user's area (for writes)."""
+    if is_admin(user):
+        return True
+    return is_official(user) and str(division_code).startswith(user.division_prefix)
 
 
 def group_for(role: str) -> str | None:

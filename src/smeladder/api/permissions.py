@@ -7,28 +7,9 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
-from smeladder.accounts.models import Role
+from smeladder.accounts.roles import in_scope, is_admin, is_official
 
-
-def is_admin(user: Any) -> bool:
-    return bool(user.is_superuser or user.role == Role.ADMIN)
-
-
-def is_official(user: Any) -> bool:
-    """Admins, and city/district officials that have an area (an official without a division
-    has no scope, as in ScopedQuerySet.for_user)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if is_admin(user):
-        return True
-    return user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and bool(user.division_prefix)
-
-
-def in_scope(user: Any, division_code: str) -> bool:
-    """Whether a division code lies inside the user's area (for writes)."""
-    if is_admin(user):
-        return True
-    return is_official(user) and str(division_code).startswith(user.division_prefix)
+__all__ = ["in_scope", "is_admin", "is_official"]
 
 
 class IsOfficial(BasePermission):

@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from smeladder.accounts.models import Role
+from smeladder.accounts.roles import in_scope, is_official
 
 from ..interchange.problems import Problem
 from ..interchange.records import ReadResult, SourceRecord
@@ -72,28 +73,18 @@ class EditResult:
         self.errors.setdefault(path, []).append(message)
 
 
-def is_official(user: Any) -> bool:
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    return user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and bool(user.division_prefix)
-
-
 def can_edit_facts(user: Any, firm: Enterprise) -> bool:
-    return bool(user.is_authenticated and user.is_active and is_official(user))
+    """For a firm the user sees (scoped_firm / for_user): officials may edit its basic facts."""
+    return is_official(user)
 
 
 def can_edit_figures(user: Any, firm: Enterprise) -> bool:
+    """For a firm the user sees: officials, and the firm's own users, may edit its figures."""
     if not (user.is_authenticated and user.is_active):
         return False
     if is_official(user):
         return True
     return user.role == Role.ENTERPRISE and user.enterprise_id == firm.pk
-
-
-def division_in_scope(user: Any, division_code: str) -> bool:
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    return is_official(user) and division_code.startswith(user.division_prefix)
 
 
 def scoped_firm(user: Any, uscc: str) -> Enterprise:
@@ -153,7 +144,7 @@ def edit_facts(user: Any, uscc: str, values: dict[str, Any]) -> EditResult:
     record.setdefault("division_code", firm.division_code)
     outcome = EditResult()
     division = record.get("division_code")
-    if isinstance(division, str) and not division_in_scope(user, division):
+    if isinstance(division, str) and not in_scope(user, division):
         outcome.add(
             "division_code",
             _("区划代码 %(code)s 不在您的管辖范围内，不能把企业移出本辖区。") % {"code": division},
@@ -208,7 +199,6 @@ __all__ = [
     "OutOfScope",
     "can_edit_facts",
     "can_edit_figures",
-    "division_in_scope",
     "edit_facts",
     "edit_year",
     "scoped_firm",

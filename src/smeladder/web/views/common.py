@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from smeladder.accounts.models import Role
+from smeladder.accounts.roles import is_official
 from smeladder.reference.lookups import counties_of, division_name
 
 PAGE_SIZE = 50
@@ -22,11 +23,8 @@ def role_label(user: Any) -> str:
 
 def official_or_403(request: Any, refusal: str) -> Any:
     """The user, if an administrator or an official with an area; else 403 with `refusal`."""
-    user = request.user
-    if user.is_superuser or user.role == Role.ADMIN:
-        return user
-    if user.role in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) and user.division_prefix:
-        return user
+    if is_official(request.user):
+        return request.user
     raise PermissionDenied(refusal)
 
 

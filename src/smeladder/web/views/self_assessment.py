@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smeladder.accounts.models import Role
-from smeladder.api.permissions import in_scope, is_official
+from smeladder.accounts.roles import is_official
 from smeladder.reference.lookups import division_name, industry_class
 from smeladder.registry.actions import import_enterprises
+from smeladder.registry.actions.edits import can_edit_figures
 from smeladder.registry.interchange.export_facts import enterprise_facts, registry_facts
 from smeladder.registry.interchange.records import ReadResult, SourceRecord
 from smeladder.registry.interchange.schema import ANNUAL_BY_KEY
@@ -62,13 +63,6 @@ def _firm(request: HttpRequest) -> Enterprise | None:
     if firm is None:
         raise Http404(_("未找到该企业，或不在您的管辖范围内"))
     return firm
-
-
-def may_write(user: Any, firm: Enterprise) -> bool:
-    """Officials within their area; an enterprise user for its own firm."""
-    if is_official(user):
-        return in_scope(user, firm.division_code)
-    return user.role == Role.ENTERPRISE and user.enterprise_id == firm.pk
 
 
 def _on(request: HttpRequest) -> tuple[dt.date, bool]:
@@ -142,7 +136,7 @@ def _figures(facts: dict[str, Any], years: list[int]) -> list[tuple[str, list[st
 
 def _save(request: HttpRequest, firm: Enterprise, form: SelfAssessmentForm, base: dict) -> bool:
     """Write the confirmed figures through the audited import action (all or nothing)."""
-    if not may_write(request.user, firm):
+    if not can_edit_figures(request.user, firm):
         raise PermissionDenied(_("您无权修改该企业的数据"))
     record = form.record(base)
     read = ReadResult("web", [SourceRecord(_("自评页面"), record)])
@@ -216,7 +210,7 @@ def _context(request: HttpRequest, *, gaps: bool = False) -> dict[str, Any] | Ht
         "facts": facts,
         "source": source,
         "notice": notice,
-        "can_save": firm is not None and may_write(request.user, firm),
+        "can_save": firm is not None and can_edit_figures(request.user, firm),
         "name": facts.get("name") or "",
         "uscc": firm.uscc if firm is not None else "",
         "division": division_name(division_code) if division_code else "",
