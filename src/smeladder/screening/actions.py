@@ -19,6 +19,7 @@ from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from smeladder.accounts.audit import record
+from smeladder.accounts.roles import is_admin
 from smeladder.registry.models import Enterprise
 from smeladder.standards.cli_assess import AssessInputError
 from smeladder.standards.cli_assess import select_standards as choose_standards
@@ -195,7 +196,7 @@ def screening_area(user: Any, division_prefix: str | None = None) -> str:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         raise ScreeningNotAllowed("请先登录 / sign in first")
     own = user.division_prefix or ""
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return check_division_prefix(own if division_prefix is None else division_prefix)
     if user.role not in (Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL) or not own:
         raise ScreeningNotAllowed("无权发起梯度筛选 / not allowed to start a screening")

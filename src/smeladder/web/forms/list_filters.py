@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from smeladder.accounts.models import Role
+from smeladder.accounts.roles import is_admin
 from smeladder.reference.lookups import division_name
 from smeladder.registry.models import Enterprise, Pool, PoolMembership, Title
 from smeladder.registry.models.titles import TitleCode, TitleStatus
@@ -67,7 +67,7 @@ def latest_run(user: Any) -> ScreeningRun | None:
     """The newest finished run visible to the user, one covering their whole area first."""
     runs = ScreeningRun.objects.for_user(user).filter(status=Status.DONE)
     runs = runs.order_by("-finished_at", "-id")
-    admin = user.is_superuser or user.role == Role.ADMIN
+    admin = is_admin(user)
     prefix = "" if admin else (user.division_prefix or "")
     covering = runs.filter(division_prefix__in=_wider(prefix)).first()
     return covering or runs.first()
@@ -76,7 +76,7 @@ def latest_run(user: Any) -> ScreeningRun | None:
 def visible_pools(user: Any) -> QuerySet[Pool]:
     """Pools of the user's area: city-wide ones and those built inside the area."""
     pools = Pool.objects.order_by("code")
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return pools
     prefix = user.division_prefix or ""
     if not prefix:
@@ -131,7 +131,7 @@ class ListFilter:
         if self.run is None:
             return []
         books = {b.code: b for b in load_rulebooks()}
-        admin = self.user.is_superuser or self.user.role == Role.ADMIN
+        admin = is_admin(self.user)
         prefix = "" if admin else (self.user.division_prefix or "")
 
         def applies(standard: str) -> bool:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smeladder.accounts.models import AuditEvent, Role
+from smeladder.accounts.roles import is_admin
 from smeladder.registry.interchange.schema import ANNUAL_BY_KEY, FACTS_BY_PATH, TITLE_FACTS
 from smeladder.registry.models import Enterprise, Pool, PoolMembership, TitleCode, TitleLevel
 from smeladder.registry.models.titles import TitleStatus
@@ -93,7 +94,7 @@ _TITLE_FIELDS = {f.path: f.zh for f in TITLE_FACTS}
 
 
 def may_read_audit_log(user: Any) -> bool:
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return True
     return user.role == Role.CITY_OFFICIAL and bool(user.division_prefix)
 
@@ -113,7 +114,7 @@ def _keys(queryset: QuerySet) -> QuerySet:
 
 def visible_events(user: Any) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.all()
-    if user.is_superuser or user.role == Role.ADMIN:
+    if is_admin(user):
         return events
     prefix = user.division_prefix
     # objects of these types are visible when their own scoped queryset holds them

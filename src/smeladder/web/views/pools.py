@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from smeladder.accounts.models import Role
+from smeladder.accounts.roles import is_admin
 from smeladder.reference.lookups import counties_of, division_name
 from smeladder.registry.actions.pools import PoolError, add_to_pool, create_pool, remove_from_pool
 from smeladder.registry.models import Enterprise, Pool, PoolMembership
@@ -62,7 +62,7 @@ def _pool_areas(user: Any) -> list[tuple[str, str]]:
 def _in_scope(user: Any) -> Q:
     """Current memberships of firms in the user's scope, as a filter on Pool."""
     current = Q(memberships__left_on__isnull=True)
-    prefix = "" if user.is_superuser or user.role == Role.ADMIN else user.division_prefix
+    prefix = "" if is_admin(user) else user.division_prefix
     if prefix:
         current &= Q(memberships__enterprise__division_code__startswith=prefix)
     return current

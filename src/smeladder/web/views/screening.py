@@ -21,7 +21,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from smeladder.accounts.models import Role
+from smeladder.accounts.roles import is_admin
 from smeladder.reference.lookups import counties_of, division_name
 from smeladder.registry.models.titles import TitleCode
 from smeladder.screening.actions import (
@@ -174,7 +174,7 @@ def _count_rows(run: ScreeningRun, user: Any) -> list[tuple[str, str, str, int]]
     background job stored (filtered by the user's area, which is exactly what
     ScreeningResult.for_user keeps), else one aggregate query (runs made by the CLI or API)."""
     if run.counts:
-        admin = user.is_superuser or user.role == Role.ADMIN
+        admin = is_admin(user)
         prefix = "" if admin else user.division_prefix or ""
         return [
             (standard, district, outcome, n)
