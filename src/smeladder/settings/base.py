@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "smeladder.registry",
     "smeladder.screening",
     "smeladder.monitoring",
+    "smeladder.policies",
     "smeladder.api",
     "rest_framework",
     "rest_framework.authtoken",
