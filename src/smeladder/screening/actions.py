@@ -226,6 +226,7 @@ def queue_screening(
     on = parse_date(on)
     codes = select_standards(standards, on)
     prefix = screening_area(user, division_prefix)
+    fail_stale_runs()
     if engine not in Engine.values:
         raise ScreeningInputError(
             f"计算方式须为 sql 或 python，而非 {engine!r} / engine must be sql or python, "
@@ -266,6 +267,50 @@ def queue_screening(
     run_screening.enqueue(run.pk)
     run.refresh_from_db()  # an immediate backend (tests) has run the job already
     return run
+
+
+#: a run queued or computing longer than this is taken as interrupted (its worker was stopped or
+#: killed: nothing else moves it on); a province-size pass takes minutes, not hours
+STALE_AFTER = dt.timedelta(hours=2)
+
+
+def fail_stale_runs(now: dt.datetime | None = None, stale_after: dt.timedelta = STALE_AFTER) -> int:
+    """Mark runs stuck in 排队/进行中 for longer than ``stale_after`` as failed, with the reason,
+    so the page stops polling a run no worker will finish and the user can start another. Run
+    before each new background screening and by ``smeladder fail_stale_screenings``. Returns how
+    many runs were marked."""
+    now = now or timezone.now()
+    cutoff = now - stale_after
+    stale = ScreeningRun.objects.filter(
+        status__in=[Status.QUEUED, Status.RUNNING], started_at__lt=cutoff
+    )
+    marked = 0
+    for run in stale.select_related("created_by"):
+        was = run.status
+        run.status = Status.FAILED
+        run.finished_at = now
+        run.error = (
+            f"超过 {stale_after} 未完成，视为中断（后台任务进程可能已停止）/ "
+            f"not finished after {stale_after}: taken as interrupted "
+            "(the job worker may have stopped)"
+        )
+        _progress(
+            run,
+            Phase.FAILED,
+            "筛选中断",
+            status=run.status,
+            finished_at=now,
+            error=run.error,
+        )
+        record(
+            "screening.run_interrupted",
+            actor="system",
+            object_type="screening.ScreeningRun",
+            object_id=str(run.pk),
+            changes={"status": [was, Status.FAILED], "started_at": run.started_at.isoformat()},
+        )
+        marked += 1
+    return marked
 
 
 def _progress(run: ScreeningRun, phase: str, message: str, **fields: Any) -> None:
