@@ -254,7 +254,9 @@ class _Checker:
         except (RuleError, KeyError, TypeError, ValueError, IndexError) as exc:
             self.add(path, f"规则引擎无法计算此条件：{exc}")
 
-    def rule(self, expr: Any, path: str) -> None:
+    def rule(self, expr: Any, path: str, *, allow_empty: bool = False) -> None:
+        if allow_empty and expr in ({}, None):
+            return  # an eligibility of {} means no condition
         before = len(self.problems)
         self.expression(expr, path)
         if len(self.problems) == before:
@@ -447,7 +449,8 @@ def validate_document(data: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
         checker.add("owner_prefix", "维护单位区划应为 2、4 或 6 位数字")
     level = data.get("level")
     if level not in Level.values:
-        checker.add("level", f"层级只能是 {'/'.join(Level.values)}，不能是“{level}”")
+        choices = "、".join(f"{label}（{code}）" for code, label in Level.choices)
+        checker.add("level", f"层级只能是 {choices}，不能是“{level}”")
     out["level"] = level
     for key in DATE_FIELDS:
         out[key] = _date_value(checker, data.get(key), key)
@@ -482,7 +485,8 @@ def validate_document(data: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
 
 
 def validate_rule(expr: Any, path: str = "eligibility") -> list[FieldProblem]:
-    """Problems of one eligibility expression (for forms that edit a single item)."""
+    """Problems of one eligibility expression (for forms that edit a single item); ``{}`` is
+    no condition."""
     checker = _Checker()
-    checker.rule(expr, path)
+    checker.rule(expr, path, allow_empty=True)
     return checker.problems
