@@ -304,3 +304,28 @@ def test_xlsx_validation_errors_map_to_cells(db, city):
     reason = by_cell[(SHEET_ITEMS, 2, "申报条件（规则 JSON）")]
     assert reason.startswith("all[0].foo：") and "未知的运算符" in reason
     assert PolicyDocument.objects.count() == 0
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def test_import_and_export_commands(db, city, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    source = tmp_path / "in.json"
+    source.write_bytes(_json(policy_data()))
+    call_command("import_policies", str(source), "--user", "city1")
+    assert PolicyDocument.objects.count() == 1
+    out = tmp_path / "out.xlsx"
+    call_command("export_policies", str(out))
+    assert load_workbook(out)[SHEET_ITEMS].max_row == 3  # header + 2 items
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(_json(policy_data(doc_number="X", level="town")))
+    report = tmp_path / "report.json"
+    with pytest.raises(CommandError, match="未写入"):
+        call_command("import_policies", str(bad), "--user", "city1", "--report", str(report))
+    assert json.loads(report.read_text())[0]["column"] == "level"
+    assert PolicyDocument.objects.count() == 1
+    template = tmp_path / "t.xlsx"
+    call_command("export_policies", str(template), "--template")
+    assert load_workbook(template).sheetnames[0] == SHEET_HELP

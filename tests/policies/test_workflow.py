@@ -346,3 +346,13 @@ def test_snapshot_round_trips_through_save(db, city):
         snap.pop(key)
     again = save_document(city, snap, doc)
     assert again.version == 1  # the snapshot is exactly the saved content
+
+
+def test_expire_policies_command(db, city, city2):
+    from django.core.management import call_command
+
+    doc = save_document(city, policy_data(expires_on="2026-05-31"))
+    submit(city, doc)
+    approve(city2, doc)
+    call_command("expire_policies", "--on", "2026-06-01")
+    assert PolicyDocument.objects.get(pk=doc.pk).status == Status.EXPIRED
