@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "smeladder.screening",
     "smeladder.monitoring",
     "smeladder.policies",
+    "smeladder.casework",
     "smeladder.api",
     "rest_framework",
     "rest_framework.authtoken",

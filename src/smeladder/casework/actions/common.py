@@ -1,0 +1,89 @@
+"""What every case action shares: loading the case inside the user's scope under a row lock,
+writing the event (with its audit record), and notifying."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from smeladder.accounts.audit import record
+
+from ..models import Case, CaseEvent
+from .errors import OutOfScope
+
+SYSTEM = "system"
+
+
+def now() -> dt.datetime:
+    # one place to ask the clock, so a test that freezes django.utils.timezone.now freezes all
+    return timezone.now()
+
+
+def actor_fields(actor: Any) -> tuple[Any, str]:
+    """(user or None, label) for an event: a user, or a job's name such as 'escalate_cases'."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor, actor.get_username()
+    if isinstance(actor, str) and actor:
+        return None, actor
+    return None, SYSTEM
+
+
+def locked_case(case: Case | int, actor: Any) -> Case:
+    """The case again, locked for the transaction, if the actor may see it (a system actor —
+    the job — sees every case)."""
+    pk = case.pk if isinstance(case, Case) else case
+    user, _label = actor_fields(actor)
+    queryset = Case.objects.select_related("enterprise", "department")
+    if user is not None:
+        queryset = queryset.for_user(user)
+    found = queryset.select_for_update().filter(pk=pk).first()
+    if found is None:
+        raise OutOfScope(f"诉求 #{pk} 不存在或不在您的管辖范围内")
+    return found
+
+
+def log_event(
+    case: Case,
+    kind: str,
+    actor: Any,
+    *,
+    at: dt.datetime,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    notify: bool = True,
+) -> CaseEvent:
+    """Write one event and its audit record, and tell the people concerned."""
+    user, label = actor_fields(actor)
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=user,
+        actor_label=label,
+        at=at,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+    changes: dict[str, Any] = {"event": event.pk}
+    if from_state != to_state:
+        changes["state"] = [from_state or None, to_state]
+    if note:
+        changes["note"] = note
+    changes.update({k: v for k, v in (data or {}).items() if k not in changes})
+    record(
+        f"casework.{kind}",
+        actor=user if user is not None else label,
+        object_type="casework.Case",
+        object_id=str(case.pk),
+        changes=changes,
+    )
+    if notify:
+        from ..notifications import notify_event
+
+        notify_event(case, event)
+    return event
