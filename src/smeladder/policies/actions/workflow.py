@@ -31,7 +31,6 @@ from smeladder.accounts import audit
 from smeladder.accounts.roles import is_admin, is_official
 
 from ..interchange.format import DOCUMENT_FIELDS, ITEM_FIELDS, document_to_data
-from ..interchange.validate import validate_document
 from ..models import PolicyDocument, PolicyRevision, Status, SupportItem
 from .errors import FieldProblem, NotAllowed, OutOfScope, PolicyError, PolicyInvalid
 
@@ -107,14 +106,11 @@ def _revision(doc: PolicyDocument, user: Any, note: str = "") -> PolicyRevision:
 
 def _after_change(doc: PolicyDocument, *, was_published: bool) -> None:
     """Keep the search index and the stored matches in step with the library."""
-    try:  # guard only until the search and matching helpers' modules land
-        from smeladder.policies.search import index_document
-    except ImportError:
-        index_document = None
-    if index_document is not None:
-        index_document(doc)
+    from smeladder.policies.search import index_document
+
+    index_document(doc)
     if was_published or doc.status == Status.PUBLISHED:
-        try:
+        try:  # guard only until the matching helper's module lands
             from smeladder.policies.matching import on_policy_changed
         except ImportError:
             on_policy_changed = None
@@ -146,6 +142,9 @@ def save_document(
 
     Raises PolicyInvalid (problems by path) for bad data, OutOfScope for someone else's
     document, PolicyError when the document is not a draft. Nothing is written on error."""
+    # imported here: validate.py imports this package's errors (a cycle at import time)
+    from ..interchange.validate import validate_document
+
     _require_official(user)
     clean, problems = validate_document(data)
     if problems:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from smeladder.policies.demo import build_demo_library
 from smeladder.reference import lookups
 from smeladder.registry.demo import build, delete_registry, registry_count
 
@@ -109,3 +111,6 @@ class Command(BaseCommand):
         )
         if verbose:
             self.stdout.write(f"  rows: {rows}")
+        # the demo policy library of the same city, published, marked 【演示数据】
+        items = build_demo_library(options["prefecture"][:4], timezone.localdate())
+        self.stdout.write(f"演示政策库 / demo policy library: {items:,} items")
