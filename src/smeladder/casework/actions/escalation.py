@@ -208,6 +208,10 @@ def run_escalation(on: dt.date | None = None) -> JobSummary:
     unique per missed deadline)."""
     at = now()
     today = on or timezone.localdate(at)
+    if today > timezone.localdate(at):
+        # escalation restarts the clock on the day it happens (today), so judging by a later
+        # day would find the freshly escalated case overdue again and climb the whole ladder
+        raise InvalidInput(f"不能按未来日期 {today.isoformat()} 判断超期")
     summary = JobSummary(on=today)
     events = Prefetch("events", queryset=CaseEvent.objects.only("case_id", "kind", "at", "data"))
     # read without locks to find candidates; each candidate is re-read under its lock

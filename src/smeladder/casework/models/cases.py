@@ -5,6 +5,7 @@ in CaseEvent: every transition is a row with actor, time, from → to and a note
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import PurePosixPath
 from typing import Any
@@ -120,9 +121,23 @@ class CaseEvent(models.Model):
         return f"#{self.case_id} {self.kind} {self.from_state}→{self.to_state}"
 
 
+class CaseworkStorage(FileSystemStorage):
+    """Files under SMELADDER_DATA_DIR/casework, the directory read when a file is touched (not
+    when the model is imported), so a test or a deployment that moves the data directory is
+    followed."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.DATA_DIR / "casework")
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+
 def attachment_storage() -> FileSystemStorage:
-    # a callable, so the path comes from the settings at run time and not into a migration
-    return FileSystemStorage(location=settings.DATA_DIR / "casework")
+    # a callable, so no path is written into a migration
+    return CaseworkStorage()
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -10,14 +10,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smeladder.casework.actions import run_escalation
+from smeladder.casework.actions import InvalidInput, run_escalation
 
 
 class Command(BaseCommand):
     help = "诉求超期升级与自动关闭 / escalate overdue cases, close unconfirmed resolved cases"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--on", help="按哪一天判断超期 YYYY-MM-DD（默认今天）/ default today")
+        parser.add_argument(
+            "--on", help="按哪一天判断超期 YYYY-MM-DD（默认今天，不能晚于今天）/ default today"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = None
@@ -27,7 +29,10 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"日期 {options['on']!r} 不是 YYYY-MM-DD 格式") from None
         started = time.perf_counter()
-        s = run_escalation(on)
+        try:
+            s = run_escalation(on)
+        except InvalidInput as err:
+            raise CommandError(err.message) from None
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"{s.on.isoformat()}：检查 {s.checked} 件，升级 {s.escalated} 件，督办 {s.notices} 件，"
