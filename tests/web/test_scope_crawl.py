@@ -20,6 +20,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from smeladder.accounts.models import AuditEvent, Role
+from smeladder.policies.models import (
+    Application,
+    Notification,
+    PolicyDocument,
+    PolicyMatch,
+    Status,
+    SupportItem,
+)
+from smeladder.policies.pushes import notify_new_matches
 from smeladder.registry.actions.pools import add_to_pool, create_pool
 from smeladder.registry.models import AnnualFigures, Enterprise, PoolMembership, Title
 from smeladder.screening.actions import start_screening
@@ -40,6 +49,13 @@ PARAMETERS: dict[tuple[str, str], dict[str, str]] = {
     ("web", "pool_detail"): {"code": "pool"},
     ("web", "pool_add"): {"code": "pool"},
     ("web", "pool_remove"): {"code": "pool", "pk": "membership"},
+    ("web", "policy_detail"): {"pk": "policy_draft"},
+    ("web", "policy_edit"): {"pk": "policy_draft"},
+    ("web", "policy_workflow"): {"pk": "policy_draft"},
+    ("web", "policy_item_firms"): {"pk": "policy_item"},
+    ("web", "policy_application_grant"): {"pk": "application"},
+    ("web", "policy_apply"): {"item_id": "policy_item"},
+    ("web", "inbox_read"): {"pk": "notification"},
     ("api", "enterprise"): {"uscc": "uscc"},
     ("api", "enterprise-assessments"): {"uscc": "uscc"},
     ("api", "enterprise-figures"): {"uscc": "uscc"},
@@ -68,6 +84,16 @@ NO_OBJECT = {
         "screening",
         "pools",
         "audit_log",
+        "policy_list",
+        "policy_create",
+        "policy_review",
+        "policy_pushes",
+        "policy_tracking",
+        "my_policies",
+        "policy_search",
+        "inbox",
+        "inbox_read_all",
+        "inbox_mutes",
     )
 } | {
     ("api", name)
@@ -86,6 +112,12 @@ QUERIES = {
     ("web", "self_assessment_gaps"): ["", "?uscc={uscc}"],
     ("web", "audit_log"): ["", "?object_id={uscc}"],
     ("web", "screening"): [""],
+    ("web", "policy_list"): ["", "?q=陶瓷", "?status=draft"],
+    ("web", "my_policies"): ["", "?uscc={uscc}"],
+    ("web", "policy_search"): ["?q=奖励", "?q=博山"],
+    ("web", "policy_pushes"): ["", "?item={policy_item}"],
+    ("web", "policy_item_firms"): ["", "?outcome=undetermined", "?format=xlsx"],
+    ("web", "policy_tracking"): ["", "?status=applied"],
     ("api", "enterprises"): ["", "?division=370304", "?search=博山"],
 }
 
@@ -141,6 +173,7 @@ def world(db, firms: Any, make_user: Any) -> dict[str, Any]:
         dt.date(2026, 5, 2), division_prefix="370304", user=boshan_official
     )
     city_run = start_screening(dt.date(2026, 5, 1), user=city)
+    policies = _policy_world(zhangdian, boshan)
     users = {
         "district": make_user("crawl_zd", Role.DISTRICT_OFFICIAL, division_prefix="370303"),
         "enterprise": make_user("crawl_firm", Role.ENTERPRISE, enterprise=zhangdian),
@@ -159,7 +192,40 @@ def world(db, firms: Any, make_user: Any) -> dict[str, Any]:
             "pool": pool.code,
             "membership": str(membership.pk),
             "title": str(Title.objects.get(enterprise=boshan).pk),
+            **policies,
         },
+    }
+
+
+def _policy_world(zhangdian: Enterprise, boshan: Enterprise) -> dict[str, str]:
+    """A published city item both firms pass (stored matches), 博山's application and inbox
+    message, and a draft 博山 maintains."""
+    doc = PolicyDocument.objects.create(
+        title="淄博市专精特新奖励", issuer="市工信局", level="city", regions=["3703"],
+        owner_prefix="3703", status=Status.PUBLISHED, categories=["funding"],
+    )  # fmt: skip
+    item = SupportItem.objects.create(
+        document=doc, seq=1, name="小巨人奖励", benefit={"kind": "fixed", "amount": 1000000}
+    )
+    for firm in (zhangdian, boshan):
+        PolicyMatch.objects.create(
+            item=item, enterprise=firm, outcome="pass", amount=1000000, policy_version=1,
+            computed_on=dt.date(2026, 5, 1),
+        )  # fmt: skip
+    application = Application.objects.create(
+        item=item, enterprise=boshan, applied_on=dt.date(2026, 5, 2)
+    )
+    notify_new_matches([(item.pk, boshan.pk), (item.pk, zhangdian.pk)])
+    draft = PolicyDocument.objects.create(
+        title="博山区专项资金（草稿）", issuer="博山区", level="district", owner_prefix="370304",
+        regions=["370304"],
+    )  # fmt: skip
+    SupportItem.objects.create(document=draft, seq=1, name="窑炉改造补助")
+    return {
+        "policy_item": str(item.pk),
+        "policy_draft": str(draft.pk),
+        "application": str(application.pk),
+        "notification": str(Notification.objects.get(enterprise=boshan).pk),
     }
 
 

@@ -6,6 +6,9 @@ from .views import (
     dashboard,
     enterprises,
     home,
+    policies_firm,
+    policies_library,
+    policies_tracking,
     pools,
     profile,
     screening,
@@ -38,5 +41,19 @@ urlpatterns = [
 ]
 # Each page module owns its URLs. The list comes before the profile, whose <uscc> would match
 # any later "enterprises/<word>/" path.
-for module in (home, dashboard, enterprises, self_assessment, screening, pools, audit_log, profile):
+# The policy modules' fixed paths (policies/search/, policies/review/) come before the
+# documents' policies/<int:pk>/ — harmless either way, but easy to read.
+for module in (
+    home,
+    dashboard,
+    enterprises,
+    self_assessment,
+    screening,
+    pools,
+    policies_firm,
+    policies_tracking,
+    policies_library,
+    audit_log,
+    profile,
+):
     urlpatterns += module.urlpatterns

@@ -1,0 +1,329 @@
+"""Policy pages of a firm: 我的政策 (every published item it passes or may pass, with the
+estimated amount, the deadline and the facts to fill in; mark applied), 政策查询 (search over
+the published library), and 消息 (the inbox: read, mark read, mute categories).
+
+An enterprise user sees their own firm; an official opens 我的政策 of a firm of their area with
+``?uscc=``. The matching comes from policies/matching.py (``match_enterprise``, computed now);
+without it, from the stored matches of the last sweep."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from smeladder.accounts.models import Role
+from smeladder.policies.actions.tracking import (
+    NotAllowed,
+    OutOfScope,
+    TrackingError,
+    mark_applied,
+    set_mutes,
+)
+from smeladder.policies.models import (
+    Application,
+    ApplicationStatus,
+    Category,
+    CategoryMute,
+    Level,
+    MatchOutcome,
+    PolicyMatch,
+    Status,
+    SupportItem,
+)
+from smeladder.policies.pushes import inbox_of
+from smeladder.registry.models import Enterprise
+from smeladder.standards.cli_assess import today_in_china
+
+from ..self_assessment_forms import fact_label
+from .common import PAGE_SIZE, wan
+from .policies_common import (
+    LEVELS,
+    as_int,
+    category_labels,
+    firm_of,
+    not_partner,
+    query_without_page,
+)
+from .policies_words import benefit
+
+SEARCH_PAGE = 20
+APPLICATION_LABEL = dict(ApplicationStatus.choices)
+
+
+@dataclass
+class Row:
+    item: SupportItem
+    outcome: str
+    lo: Decimal | None
+    hi: Decimal | None
+    missing: list[str] = field(default_factory=list)
+    application: str = ""
+
+    @property
+    def amount_text(self) -> str:
+        if self.lo is None and self.hi is None:
+            return "—"
+        if self.lo is None or self.hi is None or self.lo == self.hi:
+            return wan(self.lo if self.lo is not None else self.hi)
+        return f"{wan(self.lo)} – {wan(self.hi)}"
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        amount = self.hi if self.hi is not None else self.lo
+        end = self.item.document.apply_to or dt.date.max
+        return (self.outcome != MatchOutcome.PASS, -(amount or 0), end, self.item.pk)
+
+
+def _words(missing: Any) -> list[str]:
+    """Facts paths in words; sentences (conditions a person judges) as they are."""
+    out = []
+    for m in missing or []:
+        text = str(m)
+        out.append(str(fact_label(text)) if text.isascii() and "." in text else text)
+    return out
+
+
+def _computed(firm: Enterprise, on: dt.date) -> list[Row] | None:
+    try:
+        from smeladder.policies.matching import match_enterprise
+    except ImportError:  # the matching helper's module has not landed: stored matches
+        return None
+    found = [m for m in match_enterprise(firm, on) if m.outcome != "fail"]
+    items = SupportItem.objects.select_related("document").in_bulk([m.item_id for m in found])
+    rows = []
+    for m in found:
+        if m.item_id not in items:
+            continue
+        missing = list(getattr(m, "missing", ()) or ()) + list(
+            getattr(m, "manual_conditions", None) or getattr(m, "manual", ()) or ()
+        )
+        rows.append(Row(items[m.item_id], m.outcome, m.amount_lo, m.amount_hi, _words(missing)))
+    return rows
+
+
+def _stored(firm: Enterprise) -> list[Row]:
+    matches = PolicyMatch.objects.filter(
+        enterprise=firm, item__document__status=Status.PUBLISHED
+    ).select_related("item__document")
+    return [Row(m.item, m.outcome, m.amount, m.amount, _words(m.missing)) for m in matches]
+
+
+def firm_rows(firm: Enterprise, on: dt.date) -> list[Row]:
+    rows = _computed(firm, on)
+    if rows is None:
+        rows = _stored(firm)
+    applied = dict(Application.objects.filter(enterprise=firm).values_list("item_id", "status"))
+    for row in rows:
+        row.application = str(APPLICATION_LABEL.get(applied.get(row.item.pk, ""), ""))
+    return sorted(rows, key=lambda r: r.sort_key)
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_policies(request: HttpRequest) -> HttpResponse:
+    user: Any = not_partner(request)
+    if user.role != Role.ENTERPRISE and not request.GET.get("uscc"):
+        return render(request, "web/policies/my_policies.html", {"ask_uscc": True})
+    firm = firm_of(request)
+    on = today_in_china()
+    rows = firm_rows(firm, on)
+    passing = [r for r in rows if r.outcome == MatchOutcome.PASS]
+    total = sum((r.lo or 0) for r in passing)
+    for row in rows:
+        row.benefit_text = "；".join(benefit(row.item.benefit))
+        row.open = row.item.document.apply_to is None or row.item.document.apply_to >= on
+    context = {
+        "firm": firm,
+        "rows": rows,
+        "passing": len(passing),
+        "undetermined": len(rows) - len(passing),
+        "total_wan": wan(total),
+        "on": on,
+        "uscc": firm.uscc if user.role != Role.ENTERPRISE else "",
+        "assess_query": urlencode({"uscc": firm.uscc}),
+    }
+    return render(request, "web/policies/my_policies.html", context)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, item_id: int) -> HttpResponse:
+    user = not_partner(request)
+    firm = firm_of(request, request.POST)
+    item = get_object_or_404(
+        SupportItem.objects.select_related("document").filter(document__status=Status.PUBLISHED),
+        pk=item_id,
+    )
+    try:
+        mark_applied(user, item, firm, on=today_in_china())
+    except OutOfScope:
+        raise Http404(_("未找到该企业，或不在您的管辖范围内")) from None
+    except (NotAllowed, TrackingError) as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("已标记“%(item)s”为已申报。") % {"item": item.name})
+    target = "?" + urlencode({"uscc": firm.uscc}) if user.role != Role.ENTERPRISE else ""
+    return redirect(f"/my-policies/{target}")
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def policy_search(request: HttpRequest) -> HttpResponse:
+    user = not_partner(request)
+    q = (request.GET.get("q") or "").strip()[:100]
+    level = request.GET.get("level", "")
+    level = level if level in Level.values else ""
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else ""
+    open_now = request.GET.get("open") == "1"
+    page_no = min(max(as_int(request.GET.get("page")) or 1, 1), 500)
+    hits: list[Any] = []
+    total = 0
+    if q:
+        try:
+            from smeladder.policies.search import search
+        except ImportError:
+            search = None
+        if search is not None:
+            found = search(
+                q,
+                user=user,
+                level=level or None,
+                category=category or None,
+                status=Status.PUBLISHED,
+                open_on=today_in_china() if open_now else None,
+                limit=SEARCH_PAGE,
+                offset=(page_no - 1) * SEARCH_PAGE,
+            )
+            hits, total = found.hits, found.total
+        else:
+            items = SupportItem.objects.filter(
+                document__status=Status.PUBLISHED, name__icontains=q
+            ).select_related("document")
+            total = items.count()
+            hits = [
+                {
+                    "item_id": i.pk,
+                    "document_id": i.document_id,
+                    "item_name": i.name,
+                    "document_title": i.document.title,
+                    "issuer": i.document.issuer,
+                    "apply_to": i.document.apply_to,
+                    "snippet_html": i.summary,
+                }
+                for i in items[(page_no - 1) * SEARCH_PAGE : page_no * SEARCH_PAGE]
+            ]
+    pages = max(1, (total + SEARCH_PAGE - 1) // SEARCH_PAGE)
+    context = {
+        "q": q,
+        "level": level,
+        "category": category,
+        "open_now": open_now,
+        "levels": Level.choices,
+        "categories": Category.choices,
+        "hits": hits,
+        "total": total,
+        "page_no": page_no,
+        "pages": pages,
+        "query": query_without_page(request),
+        "level_labels": LEVELS,
+    }
+    return render(request, "web/policies/search.html", context)
+
+
+# -- inbox --------------------------------------------------------------------------------
+
+
+def _own_firm(request: HttpRequest) -> Enterprise:
+    user: Any = request.user
+    if user.role != Role.ENTERPRISE or not user.enterprise_id:
+        raise PermissionDenied(_("消息仅供企业用户查看；工作人员请查看推送记录。"))
+    firm = Enterprise.objects.for_user(user).filter(pk=user.enterprise_id).first()
+    if firm is None:
+        raise Http404(_("未找到该企业，或不在您的管辖范围内"))
+    return firm
+
+
+@login_required
+@require_http_methods(["GET"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    firm = _own_firm(request)
+    notes = inbox_of(firm.pk).select_related("item__document").order_by("-created_at", "-id")
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    muted = set(CategoryMute.objects.filter(enterprise=firm).values_list("category", flat=True))
+    context = {
+        "firm": firm,
+        "page": page,
+        "unread": notes.filter(read_at__isnull=True).count(),
+        "categories": [(code, name, code in muted) for code, name in Category.choices],
+        "muted_label": category_labels(sorted(muted)),
+        "query": "",
+    }
+    return render(request, "web/policies/inbox.html", context)
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    firm = _own_firm(request)
+    note = get_object_or_404(inbox_of(firm.pk), pk=pk)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if request.headers.get("HX-Request"):
+        return render(request, "web/policies/_inbox_row.html", {"n": note})
+    return redirect("web:inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    firm = _own_firm(request)
+    inbox_of(firm.pk).filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("已全部标为已读。"))
+    return redirect("web:inbox")
+
+
+@login_required
+@require_POST
+def inbox_mutes(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    firm = _own_firm(request)
+    try:
+        chosen = set_mutes(user, firm, request.POST.getlist("muted"))
+    except (OutOfScope, NotAllowed, TrackingError) as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(
+            request,
+            _("免打扰类别已更新：%(labels)s") % {"labels": category_labels(chosen)},
+        )
+    return redirect("web:inbox")
+
+
+urlpatterns = [
+    path("my-policies/", my_policies, name="my_policies"),
+    path("my-policies/<int:item_id>/apply/", apply, name="policy_apply"),
+    path("policies/search/", policy_search, name="policy_search"),
+    path("inbox/", inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", inbox_read, name="inbox_read"),
+    path("inbox/read-all/", inbox_read_all, name="inbox_read_all"),
+    path("inbox/mutes/", inbox_mutes, name="inbox_mutes"),
+]
