@@ -24,8 +24,15 @@ set-based SQL (each operator has a direct SQL form, noted beside it).
     {"exists": {"in": "awards", "where": cond}}   some list element matches   -- EXISTS
     {"bands": {"of": x, "table": [{"band", "from", "to", "points"}]}}        -- CASE WHEN
     {"cases": {"table": [{"when", "band", "points"}], "else": {"band", "points"}}}  -- CASE WHEN
+    {"mul": [a, b, …]}               a × b × …                                -- *
     {"title": {"codes": [c, …], "levels": [l, …]}}  holds one of these titles, valid on the
                                      assessment date (not revoked; levels optional) -- EXISTS
+    {"title": {…, "granted_in": year}}  … and that title's valid_from lies in that calendar
+                                     year ({"year": "L"} = 上年度新认定)          -- EXISTS
+    {"pool": {"codes": [p, …]}}      a current member of one of these pools (joined on or
+                                     before the date, not left by then)       -- EXISTS
+    {"within": [x, ["3703", …]]}     the code x starts with one of the prefixes -- LIKE 'p%' OR …
+    {"size_class": ["small", …]}     the sme_size standard's class on the date is one of these
     {"check": "code"}                whether another check of the rulebook passed
     {"points": ["code", …]}          sum of those checks' points
     {"standard": "sme_size"}         whether the enterprise passes another standard on the date
@@ -81,6 +88,9 @@ class Context:
     other_standard: Callable[[str], Ev] | None = None
     item: Mapping[str, Any] | None = None
     item_list: str = ""
+    #: the firm's sme_size class as an Ev (value: class or UNKNOWN); a caller that assesses
+    #: many expressions for one firm (policy matching) computes it once and passes it here
+    size_class: Callable[[], Ev] | None = None
     _checks: dict[str, CheckEval] = field(default_factory=dict)
 
     def check(self, code: str) -> CheckEval:
@@ -218,6 +228,19 @@ def _op_sub(arg: Any, ctx: Context) -> Ev:
     return Ev(a.value - b.value, missing, shown=a.value - b.value)
 
 
+def _op_mul(arg: Any, ctx: Context) -> Ev:
+    evs = _numbers(arg, ctx)
+    if len(evs) < 2:
+        raise RuleError(f'"mul" takes two or more operands, got {arg!r}')
+    missing = _union(evs)
+    if any(ev.value is UNKNOWN or ev.value is None for ev in evs):
+        return Ev(UNKNOWN, missing)
+    product = evs[0].value
+    for ev in evs[1:]:
+        product = product * ev.value
+    return Ev(product, missing, shown=product)
+
+
 def _make_extreme(pick: Callable[..., Any]) -> Callable[[Any, Context], Ev]:
     """Largest / smallest of numbers or points; with points still open (intervals), each end
     separately, so max([10, 2]..[0, 8]) is [10, 10]. Unknown numbers leave it unknown."""
@@ -311,14 +334,23 @@ def _op_exists(arg: Any, ctx: Context) -> Ev:
     evs = []
     for item in items:
         sub = Context(
-            ctx.facts, ctx.on, ctx.band_edge, ctx.check_defs, ctx.other_standard, item, name
+            ctx.facts,
+            ctx.on,
+            ctx.band_edge,
+            ctx.check_defs,
+            ctx.other_standard,
+            item,
+            name,
+            ctx.size_class,
         )
         sub._checks = ctx._checks
         evs.append(evaluate(arg["where"], sub))
     return Ev(any_(ev.value for ev in evs), _union(evs))
 
 
-def _title_valid(item: Mapping[str, Any], spec: Mapping[str, Any], on: str) -> bool:
+def _title_valid(
+    item: Mapping[str, Any], spec: Mapping[str, Any], on: str, granted_in: int | None = None
+) -> bool:
     if item.get("code") not in spec["codes"]:
         return False
     if spec.get("levels") and item.get("level") not in spec["levels"]:
@@ -326,7 +358,9 @@ def _title_valid(item: Mapping[str, Any], spec: Mapping[str, Any], on: str) -> b
     if item.get("status") == "revoked":
         return False
     start, end = item.get("valid_from"), item.get("valid_to")
-    return start is not None and str(start) <= on and (end is None or str(end) >= on)
+    if start is None or str(start) > on or (end is not None and str(end) < on):
+        return False
+    return granted_in is None or str(start)[:4] == str(granted_in)
 
 
 def _op_title(arg: Any, ctx: Context) -> Ev:
@@ -334,14 +368,80 @@ def _op_title(arg: Any, ctx: Context) -> Ev:
     missing ``valid_to`` or ``status`` means open-ended / active (facts-format.md)."""
     if not isinstance(arg, Mapping) or not arg.get("codes"):
         raise RuleError(f'"title" takes {{"codes": [...]}}, got {arg!r}')
+    granted_in = None
+    if arg.get("granted_in") is not None:
+        year = evaluate(arg["granted_in"], ctx).value
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise RuleError(f'"granted_in" must be a year, got {arg["granted_in"]!r}')
+        granted_in = year
     titles = ctx.facts.get("titles")
     if titles is UNKNOWN:
         return Ev(UNKNOWN, frozenset({"titles"}))
     if not isinstance(titles, list):
         raise RuleError("fact 'titles' is not a list")
     on = ctx.on.isoformat()
-    held = [t for t in titles if isinstance(t, Mapping) and _title_valid(t, arg, on)]
+    held = [t for t in titles if isinstance(t, Mapping) and _title_valid(t, arg, on, granted_in)]
     return Ev(bool(held), shown=[t.get("code") for t in held] or None)
+
+
+def _op_pool(arg: Any, ctx: Context) -> Ev:
+    """A current member of one of the pools: joined on or before the date and not left by then
+    (left_on on or before the date = no longer a member). No "pools" fact = unknown."""
+    if not isinstance(arg, Mapping) or not arg.get("codes"):
+        raise RuleError(f'"pool" takes {{"codes": [...]}}, got {arg!r}')
+    pools = ctx.facts.get("pools")
+    if pools is UNKNOWN:
+        return Ev(UNKNOWN, frozenset({"pools"}))
+    if not isinstance(pools, list):
+        raise RuleError("fact 'pools' is not a list")
+    on = ctx.on.isoformat()
+    held = [
+        p.get("code")
+        for p in pools
+        if isinstance(p, Mapping)
+        and p.get("code") in arg["codes"]
+        and p.get("joined_on") is not None
+        and str(p["joined_on"]) <= on
+        and (p.get("left_on") is None or str(p["left_on"]) > on)
+    ]
+    return Ev(bool(held), shown=held or None)
+
+
+def _op_within(arg: Any, ctx: Context) -> Ev:
+    """A code (division, industry) starts with one of the prefixes."""
+    if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[1], list):
+        raise RuleError(f'"within" takes [value, [prefixes]], got {arg!r}')
+    left = evaluate(arg[0], ctx)
+    if left.value is UNKNOWN or left.value is None:
+        return Ev(UNKNOWN, left.missing)
+    prefixes = tuple(str(p) for p in arg[1])
+    return Ev(str(left.value).startswith(prefixes), left.missing, shown=left.value)
+
+
+def firm_size_class(facts: Facts, on: date) -> Ev:
+    """The firm's sme_size class on ``on`` (UNKNOWN, with the facts it waits on, when the
+    standard cannot decide it or has no rulebook in force)."""
+    from .engine import assess  # the engine imports this module
+
+    try:
+        result = assess(facts, "sme_size", on)
+    except LookupError:
+        return Ev(UNKNOWN, frozenset({"size_class"}))
+    if result.size_class is None:
+        return Ev(UNKNOWN, frozenset(result.missing) or frozenset({"size_class"}))
+    return Ev(result.size_class, shown=result.size_class)
+
+
+def _op_size_class(arg: Any, ctx: Context) -> Ev:
+    if not isinstance(arg, list) or not arg:
+        raise RuleError(f'"size_class" takes a list of classes, got {arg!r}')
+    if ctx.size_class is None:
+        size = firm_size_class(ctx.facts, ctx.on)
+        ctx.size_class = lambda: size
+    size = ctx.size_class()
+    if size.value is UNKNOWN:
+        return Ev(UNKNOWN, size.missing)
+    return Ev(size.value in arg, shown=size.value)
 
 
 def _in_band(value: float, row: Mapping[str, Any]) -> bool:
@@ -418,6 +518,7 @@ OPERATORS: dict[str, Callable[[Any, Context], Ev]] = {
     "growth": _op_growth,
     "sum": _op_sum,
     "sub": _op_sub,
+    "mul": _op_mul,
     "max": _make_extreme(max),
     "min": _make_extreme(min),
     "whole_years": _op_whole_years,
@@ -431,6 +532,9 @@ OPERATORS: dict[str, Callable[[Any, Context], Ev]] = {
     "bands": _op_bands,
     "cases": _op_cases,
     "title": _op_title,
+    "pool": _op_pool,
+    "within": _op_within,
+    "size_class": _op_size_class,
     "check": _op_check,
     "points": _op_points,
     "standard": _op_standard,
@@ -456,13 +560,15 @@ def evaluate(expr: Any, ctx: Context) -> Ev:
     return Ev(expr)
 
 
-_LEAVES = frozenset({"fact", "item", "year", "date", "title", "check", "points", "standard"})
+_LEAVES = frozenset(
+    {"fact", "item", "year", "date", "title", "pool", "size_class", "check", "points", "standard"}
+)
 
 
 def subexpressions(op: str, arg: Any) -> list[Any]:
     if op in _LEAVES:
         return []
-    if op == "in":
+    if op in ("in", "within"):
         return [arg[0]] if isinstance(arg, list) and arg else []
     if op == "not":
         return [arg]

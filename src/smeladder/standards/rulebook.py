@@ -291,3 +291,97 @@ def has_rulebook_on(standard: str, on: date, rulebooks: Iterable[Rulebook] | Non
     """Whether any rulebook of ``standard`` (nationwide or regional) is in force on ``on``."""
     books = _packaged() if rulebooks is None else rulebooks
     return any(b.standard == standard and b.in_force_on(on) for b in books)
+
+
+# --- bare expressions (a support item's eligibility, a benefit formula) ---------------------
+
+_TWO = frozenset({"ratio", "growth", "sub", "ge", "gt", "le", "lt", "eq", "ne"})
+_MANY = frozenset({"sum", "max", "min", "mul", "all", "any"})
+
+
+def _shape_problems(op: str, arg: Any) -> list[str]:
+    if op in _TWO and not (isinstance(arg, list) and len(arg) == 2):
+        return [f"“{op}”需要两个操作数"]
+    if op in _MANY and not isinstance(arg, list):
+        return [f"“{op}”需要一个列表"]
+    if op == "mul" and len(arg) < 2:
+        return ["“mul”至少需要两个操作数"]
+    if op in ("in", "within") and not (
+        isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list)
+    ):
+        return [f"“{op}”的写法是 [值, [选项…]]"]
+    if op == "within" and not all(isinstance(p, str) and p.isdigit() for p in arg[1]):
+        return ["“within”的前缀须为数字代码"]
+    if op in ("title", "pool"):
+        if not (isinstance(arg, Mapping) and isinstance(arg.get("codes"), list) and arg["codes"]):
+            return [f"“{op}”需要非空的 codes 列表"]
+        allowed = {"codes", "levels", "granted_in"} if op == "title" else {"codes"}
+        if set(arg) - allowed:
+            return [f"“{op}”不认识的键：{sorted(set(arg) - allowed)}"]
+    if op == "size_class" and not (
+        isinstance(arg, list) and arg and all(isinstance(c, str) for c in arg)
+    ):
+        return ["“size_class”需要非空的规模类型列表"]
+    if op == "fact" and not isinstance(arg, str):
+        return ["“fact”需要一个事实路径"]
+    if op == "exists" and not (isinstance(arg, Mapping) and isinstance(arg.get("in"), str)):
+        return ["“exists”需要 in 与 where"]
+    if op == "at_least" and not (
+        isinstance(arg, Mapping)
+        and isinstance(arg.get("n"), int)
+        and isinstance(arg.get("of"), list)
+    ):
+        return ["“at_least”需要 n 与 of"]
+    return []
+
+
+def expression_problems(expr: Any, path: str = "", *, on: date | None = None) -> list[str]:
+    """What is wrong with a bare rule expression, in words ([] = valid): each a Chinese message
+    prefixed with its place in the expression. Named checks ("check", "points") exist only in
+    rulebooks and are refused here. The expression is finally evaluated once on empty facts,
+    which catches what the shape checks let through (a bad year, a bad date)."""
+    problems: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, list):
+            problems.append(f"{where or '/'}：列表不能单独作为表达式")
+            return
+        if not isinstance(node, Mapping):
+            return
+        if len(node) != 1:
+            problems.append(f"{where or '/'}：一个表达式只能有一个运算符，得到 {sorted(node)}")
+            return
+        (op, arg), *_ = node.items()
+        here = f"{where}/{op}"
+        if op not in OPERATORS:
+            problems.append(f"{here}：未知运算符")
+            return
+        if op in ("check", "points"):
+            problems.append(f"{here}：政策条件中不能引用评价细则的检查项")
+            return
+        shape = _shape_problems(op, arg)
+        problems.extend(f"{here}：{m}" for m in shape)
+        if not shape:
+            for i, sub in enumerate(subexpressions(op, arg)):
+                walk(sub, f"{here}[{i}]")
+
+    if isinstance(expr, Mapping) and not expr:
+        return []  # {} = no condition
+    walk(expr, path)
+    if problems or not isinstance(expr, Mapping) or not expr:
+        return problems
+    from .checks import Context, Ev, RuleError, evaluate
+    from .facts import Facts
+    from .logic import UNKNOWN
+
+    ctx = Context(
+        Facts({}),
+        on or date.today(),
+        other_standard=lambda _code: Ev(UNKNOWN),
+        size_class=lambda: Ev(UNKNOWN),
+    )
+    try:
+        evaluate(expr, ctx)
+    except (RuleError, KeyError, TypeError, ValueError) as exc:
+        problems.append(f"{path or '/'}：{exc}")
+    return problems

@@ -19,6 +19,7 @@ from ..models import (
     EquityFinancing,
     MakerChinaResult,
     PlatformScore,
+    PoolMembership,
     Title,
 )
 from .schema import (
@@ -185,4 +186,29 @@ def registry_facts(obj: dict[str, Any]) -> dict[str, Any]:
     facts = engine_facts(obj)
     for key in RECORD_LISTS:
         facts.setdefault(key, [])
+    return facts
+
+
+def pool_facts(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The ``pools`` fact of these enterprises (培育库 memberships, past ones included, each
+    ``{"code", "joined_on", "left_on"}``), for the engine's ``pool`` operator. Not part of the
+    file export: pools are kept by officials on the platform, not imported with a firm."""
+    out: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    rows = (
+        PoolMembership.objects.filter(enterprise_id__in=ids)
+        .order_by("enterprise_id", "pool__code", "joined_on")
+        .values_list("enterprise_id", "pool__code", "joined_on", "left_on")
+    )
+    for pk, code, joined, left in rows:
+        out[pk].append(
+            {"code": code, "joined_on": joined.isoformat(), "left_on": left and left.isoformat()}
+        )
+    return out
+
+
+def enterprise_engine_facts(pk: int) -> dict[str, Any]:
+    """One registry firm as the engine reads it: ``registry_facts`` plus its ``pools`` (a
+    complete record: empty when it is in no pool)."""
+    facts = registry_facts(enterprise_facts(pk))
+    facts["pools"] = pool_facts([pk])[pk]
     return facts

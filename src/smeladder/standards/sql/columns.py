@@ -34,6 +34,8 @@ class Tables:
     title: str = "registry_title"
     award: str = "registry_award"
     maker_china: str = "registry_makerchinaresult"
+    pool: str = "registry_pool"
+    pool_membership: str = "registry_poolmembership"
 
 
 REGISTRY_TABLES = Tables()

@@ -61,6 +61,8 @@ class _Layout:
     parts: dict[str, dict[str, str]] = field(default_factory=dict)
     #: derived figures by their expression (JSON), each computed once per query
     shared: dict[str, tuple[Value, int]] = field(default_factory=dict)
+    #: result parts and level of other standards (sme_size for "standard" and "size_class")
+    others: dict[str, tuple[dict[str, str], int]] = field(default_factory=dict)
 
     def name(self, prefix: str) -> str:
         self.counter += 1
@@ -209,6 +211,12 @@ class _Compiler:
     def op_sub(self, arg: Any) -> Value:
         a, b = self._two(arg)
         return Num(f"(({_num(a)}) - ({_num(b)}))")
+
+    def op_mul(self, arg: Any) -> Value:
+        if not isinstance(arg, list) or len(arg) < 2:
+            raise RuleError(f'"mul" takes two or more operands, got {arg!r}')
+        values = [self.compile(x) for x in arg]
+        return Num("(" + " * ".join(f"({_num(v)})" for v in values) + ")")
 
     def _extreme(self, arg: Any, bigger: bool) -> Value:
         values = [self.compile(x) for x in arg]
@@ -364,10 +372,66 @@ class _Compiler:
             f"t.{q('valid_from')} <= {on}",
             f"(t.{q('valid_to')} IS NULL OR t.{q('valid_to')} >= {on})",
         ]
+        if arg.get("granted_in") is not None:
+            year = self.compile(arg["granted_in"])
+            if not (isinstance(year, Lit) and isinstance(year.value, int)):
+                raise RuleError(f'"granted_in" must be a year, got {arg["granted_in"]!r}')
+            # ISO date strings compare as dates on every backend (as valid_from <= on above)
+            conds.append(
+                f"t.{q('valid_from')} BETWEEN {literal(f'{year.value:04d}-01-01')} "
+                f"AND {literal(f'{year.value:04d}-12-31')}"
+            )
         return Bool(
             f"(EXISTS (SELECT 1 FROM {q(self.tables.title)} t "
             f"WHERE t.{q('enterprise_id')} = s.eid AND {' AND '.join(conds)}))"
         )
+
+    def op_pool(self, arg: Any) -> Value:
+        """Membership rows are complete records, like titles: no row = not a member."""
+        if not isinstance(arg, Mapping) or not arg.get("codes"):
+            raise RuleError(f'"pool" takes {{"codes": [...]}}, got {arg!r}')
+        on = literal(self.on.isoformat())
+        m, p = q(self.tables.pool_membership), q(self.tables.pool)
+        return Bool(
+            f"(EXISTS (SELECT 1 FROM {m} pm JOIN {p} pl ON pl.{q('id')} = pm.{q('pool_id')} "
+            f"WHERE pm.{q('enterprise_id')} = s.eid "
+            f"AND pl.{q('code')} IN ({', '.join(literal(c) for c in arg['codes'])}) "
+            f"AND pm.{q('joined_on')} <= {on} "
+            f"AND (pm.{q('left_on')} IS NULL OR pm.{q('left_on')} > {on})))"
+        )
+
+    def op_within(self, arg: Any) -> Value:
+        if not isinstance(arg, list) or len(arg) != 2 or not isinstance(arg[1], list):
+            raise RuleError(f'"within" takes [value, [prefixes]], got {arg!r}')
+        value = _scalar(self.compile(arg[0]))
+        if not arg[1]:
+            return Bool(f"(CASE WHEN ({value}) IS NULL THEN NULL ELSE FALSE END)")
+        likes = " OR ".join(f"({value}) LIKE {literal(str(p) + '%')}" for p in arg[1])
+        return Bool(f"({likes})")
+
+    def op_size_class(self, arg: Any) -> Value:
+        if not isinstance(arg, list) or not arg:
+            raise RuleError(f'"size_class" takes a list of classes, got {arg!r}')
+        try:
+            parts, level = self._other_parts("sme_size")
+        except LookupError:  # no size rulebook in force: the class is unknown
+            return Lit(None)
+        column = parts["class"]
+        if column == "NULL":
+            return Lit(None)
+        self._level = max(self._level, level)
+        return Bool(f"({column} IN ({', '.join(literal(c) for c in arg)}))")
+
+    def _other_parts(self, standard: str) -> tuple[dict[str, str], int]:
+        """Another standard's result parts (each a column of its own) and their level."""
+        cache = self.layout.others
+        if standard not in cache:
+            other = rulebook_for(standard, self.on, self.books)
+            sub = _Compiler(other, self.on, self.tables, self.books, other.band_edge, self.layout)
+            parts = sub.outcome_parts()
+            self.layout.parts[other.code] = parts
+            cache[standard] = (parts, max(sub._level, sub._top))
+        return cache[standard]
 
     def op_bands(self, arg: Any) -> Value:
         table = arg["table"]
@@ -507,13 +571,9 @@ class _Compiler:
     def op_standard(self, arg: Any) -> Value:
         standards = self.layout.standards
         if arg not in standards:
-            other = rulebook_for(arg, self.on, self.books)
-            sub = _Compiler(other, self.on, self.tables, self.books, other.band_edge, self.layout)
-            parts = sub.outcome_parts()
             # ok is already a column of its own (_once); a query that also reports this
             # rulebook's results reuses all its parts (layout.parts) instead of a second copy.
-            self.layout.parts[other.code] = parts
-            level = max(sub._level, sub._top)
+            parts, level = self._other_parts(arg)
             ok = parts["ok"]
             if not ok.startswith("s."):  # a constant outcome: give it a column all the same
                 level += 1

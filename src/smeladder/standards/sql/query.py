@@ -168,6 +168,39 @@ def select_many_sql(
     return _assemble(_levels_sql(books, on, rulebooks, tables, where, suffixes=True), dialect)
 
 
+def expression_rulebook(expr: Any, code: str = "expression") -> Rulebook:
+    """One condition (a support item's eligibility) as a rulebook of one check, so the
+    compiler's levels and sharing apply to it unchanged."""
+    return Rulebook(
+        code=code,
+        standard=code,
+        title=code,
+        document={"title": code, "number": code},
+        in_force_from=date.min,
+        in_force_to=None,
+        sources=(),
+        confidence="UNCONFIRMED",
+        band_edge="higher_points",
+        checks=({"code": "test", "test": expr},),
+        routes=({"route": "test", "when": {"check": "test"}},),
+    )
+
+
+def select_expression_sql(
+    expr: Any,
+    on: date,
+    *,
+    rulebooks: Iterable[Rulebook] | None = None,
+    tables: Tables = REGISTRY_TABLES,
+    where: str = "",
+    dialect: str = "postgres",
+) -> str:
+    """One row per firm with ``enterprise_id`` and ``outcome`` (pass / fail / undetermined) of
+    one condition, e.g. a support item's eligibility."""
+    book = expression_rulebook(expr)
+    return select_sql(book, on, rulebooks=rulebooks, tables=tables, where=where, dialect=dialect)
+
+
 def region_filter(
     book: Rulebook, others: Iterable[Rulebook], prefix: str = "", column: str = ""
 ) -> str:
