@@ -17,7 +17,12 @@ class SearchTerm(models.Model):
     class Meta:
         verbose_name = "检索词"
         verbose_name_plural = "检索词"
-        indexes = [models.Index(fields=["term", "item"])]
+        indexes = [
+            # covering: a query reads (term → item, weight) from the index alone; with the
+            # weight in the table, each of a common word's ~16,000 rows cost a random page
+            # read (SUM over one word at 20,000 items: 32 ms → 2 ms on SQLite)
+            models.Index(fields=["term", "item", "weight"], name="searchterm_term_item_weight"),
+        ]
 
     def __str__(self) -> str:
         return self.term
