@@ -356,3 +356,31 @@ def test_expire_policies_command(db, city, city2):
     approve(city2, doc)
     call_command("expire_policies", "--on", "2026-06-01")
     assert PolicyDocument.objects.get(pk=doc.pk).status == Status.EXPIRED
+
+
+def test_admin_is_read_only(db, city, city2, make_user):
+    from django.test import Client
+
+    doc = save_document(city, policy_data())
+    submit(city, doc)
+    approve(city2, doc)
+    root = make_user("super", Role.ADMIN, is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(root)
+    for url in (
+        "/admin/policies/policydocument/",
+        f"/admin/policies/policydocument/{doc.pk}/change/",
+        "/admin/policies/supportitem/",
+        "/admin/policies/policyrevision/",
+        "/admin/policies/policymatch/",
+        "/admin/policies/application/",
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get(f"/admin/policies/policydocument/{doc.pk}/change/").content.decode()
+    assert "国家级专精特新“小巨人”企业一次性奖励" in page  # the items inline
+    assert client.get("/admin/policies/policydocument/add/").status_code == 403
+    response = client.post(
+        f"/admin/policies/policydocument/{doc.pk}/change/", {"title": "改"}, follow=False
+    )
+    assert response.status_code == 403
+    assert PolicyDocument.objects.get(pk=doc.pk).title != "改"
