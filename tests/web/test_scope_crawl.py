@@ -38,6 +38,7 @@ from .conftest import client_for, valid_uscc
 # (namespace, url name) → how to fill its path parameters from the 博山 objects
 PARAMETERS: dict[tuple[str, str], dict[str, str]] = {
     ("web", "enterprise_profile"): {"uscc": "uscc"},
+    ("web", "enterprise_checks"): {"uscc": "uscc", "standard": "standard"},
     ("web", "enterprise_gaps"): {"uscc": "uscc", "standard": "standard"},
     ("web", "self_assessment_gaps"): {"standard": "standard"},
     ("web", "enterprise_edit"): {"uscc": "uscc"},
@@ -56,6 +57,12 @@ PARAMETERS: dict[tuple[str, str], dict[str, str]] = {
     ("web", "policy_application_grant"): {"pk": "application"},
     ("web", "policy_apply"): {"item_id": "policy_item"},
     ("web", "inbox_read"): {"pk": "notification"},
+    ("api", "policy"): {"pk": "policy_draft"},
+    ("api", "policy-items"): {"pk": "policy_draft"},
+    ("api", "policy-item-firms"): {"pk": "policy_item"},
+    ("api", "enterprise-policy-matches"): {"uscc": "uscc"},
+    ("api", "notification-read"): {"pk": "notification"},
+    ("api", "application-grant"): {"pk": "application"},
     ("api", "enterprise"): {"uscc": "uscc"},
     ("api", "enterprise-assessments"): {"uscc": "uscc"},
     ("api", "enterprise-figures"): {"uscc": "uscc"},
@@ -97,7 +104,18 @@ NO_OBJECT = {
     )
 } | {
     ("api", name)
-    for name in ("enterprises", "assess", "screenings", "pools", "token", "schema", "docs")
+    for name in (
+        "enterprises",
+        "assess",
+        "screenings",
+        "pools",
+        "token",
+        "schema",
+        "docs",
+        "policies",
+        "notifications",
+        "applications",
+    )
 }
 QUERIES = {
     ("web", "enterprise_list"): [
@@ -119,6 +137,8 @@ QUERIES = {
     ("web", "policy_item_firms"): ["", "?outcome=undetermined", "?format=xlsx"],
     ("web", "policy_tracking"): ["", "?status=applied"],
     ("api", "enterprises"): ["", "?division=370304", "?search=博山"],
+    ("api", "policies"): ["", "?search=博山", "?status=draft"],
+    ("api", "policy-item-firms"): ["", "?outcome=undetermined"],
 }
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
 from . import views
+from .views import policies
 
 app_name = "api"
 urlpatterns = [
@@ -47,6 +48,29 @@ urlpatterns = [
         "pools/<str:code>/members/<str:pk>/remove",
         views.PoolMemberRemoveView.as_view(),
         name="pool-member-remove",
+    ),
+    path("policies/", policies.PolicyListView.as_view(), name="policies"),
+    path("policies/<str:pk>/", policies.PolicyDetailView.as_view(), name="policy"),
+    path("policies/<str:pk>/items/", policies.PolicyItemsView.as_view(), name="policy-items"),
+    path(
+        "policy-items/<str:pk>/firms/", policies.ItemFirmsView.as_view(), name="policy-item-firms"
+    ),
+    path(
+        "enterprises/<str:uscc>/policy-matches/",
+        policies.EnterpriseMatchesView.as_view(),
+        name="enterprise-policy-matches",
+    ),
+    path("notifications/", policies.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/<str:pk>/read",
+        policies.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
+    path("applications/", policies.ApplicationListView.as_view(), name="applications"),
+    path(
+        "applications/<str:pk>/grant",
+        policies.ApplicationGrantView.as_view(),
+        name="application-grant",
     ),
     path("token", views.TokenView.as_view(), name="token"),
     path(
