@@ -347,3 +347,12 @@ def test_query_count_bounded(django_assert_max_num_queries, make_user):
     with django_assert_max_num_queries(5):  # + the OR fallback
         page = search("小巨人 研发", user=official, limit=20)
     assert page.mode == "any" and page.total == 60  # no item holds both 小巨人 and 研发
+
+
+def test_word_no_item_contains_is_searched_by_its_parts():
+    doc = make_doc("高新区企业技术中心建设补助", items=[{"name": "建设补助"}])
+    make_doc("高新区企业名录", items=[{"name": "名录"}])
+    assert "高新技术" in segment("高新技术")  # one dictionary word, in no item
+    page = search("高新技术")
+    assert page.words == ("高新", "技术")
+    assert ids(page) == [item_of(doc)]

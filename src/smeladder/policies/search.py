@@ -37,11 +37,25 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import Window
 
 from .models import PolicyDocument, SearchTerm, Status, SupportItem
@@ -156,81 +170,87 @@ def _saturated(tf: int) -> float:
     return tf * (K1 + 1) / (tf + K1)
 
 
-def _weights(fields: Iterable[tuple[str, str]]) -> dict[str, float]:
-    weights: Counter[str] = Counter()
-    for name, text in fields:
-        if not text:
-            continue
-        fw = FIELD_WEIGHTS[name]
-        for term, tf in Counter(SEGMENTER.index_words(text)).items():
-            weights[term] += fw * _saturated(tf)
+@lru_cache(maxsize=8192)
+def _counts(text: str) -> tuple[tuple[str, int], ...]:
+    """(word, occurrences) of one text; cached because texts repeat (issuers, titles shared by
+    the items of a document, stock phrases of item names)."""
+    return tuple(Counter(SEGMENTER.index_words(text)).items())
+
+
+def _add(weights: dict[str, float], field_name: str, text: str) -> None:
+    if not text:
+        return
+    fw = FIELD_WEIGHTS[field_name]
+    for term, tf in _counts(text):
+        weights[term] = weights.get(term, 0.0) + fw * _saturated(tf)
+
+
+def _document_weights(doc: PolicyDocument) -> dict[str, float]:
+    """The document's own fields, segmented once for all its items."""
+    weights: dict[str, float] = {}
+    _add(weights, "title", doc.title)
+    _add(weights, "issuer", doc.issuer)
+    # the full text is long and seldom repeated: not worth a cache slot
+    for term, tf in Counter(SEGMENTER.index_words(doc.full_text or "")).items():
+        weights[term] = weights.get(term, 0.0) + FIELD_WEIGHTS["full_text"] * _saturated(tf)
     return weights
 
 
-def _document_counts(doc: PolicyDocument) -> list[tuple[str, Counter[str]]]:
-    """The document's own fields, segmented once for all its items."""
-    return [
-        (name, Counter(SEGMENTER.index_words(text)))
-        for name, text in (
-            ("title", doc.title),
-            ("issuer", doc.issuer),
-            ("full_text", doc.full_text),
-        )
-        if text
-    ]
+def _item_rows(item: SupportItem, doc_weights: dict[str, float]) -> list[tuple[int, str, float]]:
+    weights = dict(doc_weights)
+    _add(weights, "name", item.name)
+    _add(weights, "summary", item.summary)
+    _add(weights, "conditions", item.conditions_text)
+    return [(item.pk, term, round(weight, 4)) for term, weight in weights.items()]
 
 
-def _item_rows(
-    item: SupportItem, doc_counts: list[tuple[str, Counter[str]]]
-) -> Iterator[SearchTerm]:
-    weights: Counter[str] = Counter()
-    for name, counts in doc_counts:
-        fw = FIELD_WEIGHTS[name]
-        for term, tf in counts.items():
-            weights[term] += fw * _saturated(tf)
-    weights.update(
-        _weights(
-            (("name", item.name), ("summary", item.summary), ("conditions", item.conditions_text))
-        )
+def _insert(rows: list[tuple[int, str, float]]) -> None:
+    """Plain executemany: model instances would cost more than the segmentation."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}, {}, {}) VALUES (%s, %s, %s)".format(
+        qn(SearchTerm._meta.db_table), qn("item_id"), qn("term"), qn("weight")
     )
-    for term, weight in weights.items():
-        yield SearchTerm(item_id=item.pk, term=term, weight=round(weight, 4))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
 
 
 def index_document(doc: PolicyDocument) -> int:
     """(Re)write the index rows of every item of ``doc`` (whatever its status: officials search
     their drafts too; the query applies the scope). Returns the number of rows written."""
     items = list(SupportItem.objects.filter(document=doc).order_by("seq"))
-    doc_counts = _document_counts(doc)
-    rows = [row for item in items for row in _item_rows(item, doc_counts)]
+    doc_weights = _document_weights(doc)
+    rows = [row for item in items for row in _item_rows(item, doc_weights)]
     with transaction.atomic():
         SearchTerm.objects.filter(item__document=doc).delete()
-        SearchTerm.objects.bulk_create(rows, batch_size=BATCH)
+        _insert(rows)
     return len(rows)
 
 
 def reindex_all(progress: Any = None) -> tuple[int, int]:
     """Rebuild the whole index; returns (items, rows). ``progress(done, total)`` is called after
-    each batch of documents."""
+    every 500 documents."""
     docs = PolicyDocument.objects.order_by("pk")
     total = docs.count()
     items = rows = done = 0
     with transaction.atomic():
         SearchTerm.objects.all().delete()
-        batch: list[SearchTerm] = []
+        batch: list[tuple[int, str, float]] = []
         for doc in docs.prefetch_related("items").iterator(chunk_size=500):
-            doc_counts = _document_counts(doc)
+            doc_weights = _document_weights(doc)
             for item in doc.items.all():
                 items += 1
-                batch.extend(_item_rows(item, doc_counts))
+                batch.extend(_item_rows(item, doc_weights))
             done += 1
             if len(batch) >= BATCH:
-                SearchTerm.objects.bulk_create(batch, batch_size=BATCH)
+                _insert(batch)
                 rows += len(batch)
                 batch = []
             if progress is not None and done % 500 == 0:
                 progress(done, total)
-        SearchTerm.objects.bulk_create(batch, batch_size=BATCH)
+        _insert(batch)
         rows += len(batch)
     if progress is not None:
         progress(done, total)
@@ -340,28 +360,93 @@ def _query_words(query: str) -> list[str]:
     return list(seen)[:MAX_QUERY_WORDS]
 
 
-def _resolve(words: list[str]) -> tuple[list[str], dict[str, int]]:
-    """Each query word with its document frequency; a word no item contains (a rare compound,
-    an HMM-made word) is replaced by the dictionary words inside it, when those are indexed."""
-    freq = SEGMENTER.tokenizer.FREQ
-    parts = {w: [p for p in dict.fromkeys(_inner_words(w, freq)) if p not in words] for w in words}
-    candidates = set(words) | {p for ps in parts.values() for p in ps}
-    df = dict(
-        SearchTerm.objects.filter(term__in=candidates)
+def _document_frequencies(terms: Iterable[str]) -> dict[str, int]:
+    # COUNT(*), not COUNT(id): the (term, item, weight) index answers it without the table
+    return dict(
+        SearchTerm.objects.filter(term__in=set(terms))
         .values("term")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("term", "n")
     )
+
+
+def _resolve(words: list[str]) -> tuple[list[str], dict[str, int]]:
+    """Each query word with its document frequency; a word no item contains (a rare compound,
+    an HMM-made word) is replaced by the dictionary words inside it, when those are indexed
+    (one more query, only then)."""
+    df = _document_frequencies(words)
+    missing = [w for w in words if not df.get(w)]
+    parts: dict[str, list[str]] = {}
+    if missing:
+        freq = SEGMENTER.tokenizer.FREQ
+        parts = {
+            w: [p for p in dict.fromkeys(_inner_words(w, freq)) if p not in words] for w in missing
+        }
+        if inner := {p for ps in parts.values() for p in ps}:
+            df.update(_document_frequencies(inner))
     resolved: list[str] = []
     for word in words:
         if df.get(word):
             resolved.append(word)
             continue
-        inner = [p for p in parts[word] if df.get(p)]
+        inner = [p for p in parts.get(word, []) if df.get(p)]
         # keep only the longest inner words: 高新技术 makes 高新 and 技术 redundant
         inner = [p for p in inner if not any(p != q and p in q for q in inner)]
         resolved.extend(inner or [word])
     return list(dict.fromkeys(resolved)), df
+
+
+def _in_scope(rows: QuerySet[SearchTerm], docs: QuerySet, cats: list[str]) -> QuerySet:
+    rows = rows.filter(item__document__in=docs)
+    return rows.filter(_category_q(cats)) if cats else rows
+
+
+def _all_words(
+    terms: list[str],
+    idf: dict[str, float],
+    df: dict[str, int],
+    docs: QuerySet[PolicyDocument],
+    cats: list[str],
+) -> QuerySet:
+    """Items holding every word: the rows of the rarest word, each looked up in the (term, item,
+    weight) index for the other words. Work ∝ the rarest word's items, where a GROUP BY over all
+    the words' rows costs ∝ their sum (at 20,000 items, "小巨人 研发 奖励": 27,000 rows to group,
+    34 ms, against 3,600 rows and two index look-ups each, 8 ms)."""
+    rarest = min(terms, key=lambda t: (df[t], t))
+    rows = _in_scope(SearchTerm.objects.filter(term=rarest), docs, cats)
+    score: Any = F("weight") * Value(idf[rarest])
+    for n, term in enumerate(t for t in terms if t != rarest):
+        weight = SearchTerm.objects.filter(term=term, item_id=OuterRef("item_id")).values("weight")
+        rows = rows.annotate(**{f"w{n}": Subquery(weight[:1], output_field=FloatField())})
+        rows = rows.filter(**{f"w{n}__isnull": False})
+        score = score + F(f"w{n}") * Value(idf[term])
+    return (
+        rows.annotate(score=ExpressionWrapper(score, output_field=FloatField()))
+        .annotate(total=Window(Count("item_id")))
+        .order_by("-score", "item_id")
+        .values("item_id", "score", "total")
+    )
+
+
+def _any_word(
+    terms: list[str], idf: dict[str, float], docs: QuerySet[PolicyDocument], cats: list[str]
+) -> QuerySet:
+    """Items holding some of the words, more of them first: Σ weight × idf grouped by item."""
+    idf_of = Case(
+        *(When(term=t, then=Value(v)) for t, v in idf.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    rows = _in_scope(SearchTerm.objects.filter(term__in=terms), docs, cats)
+    return (
+        rows.values("item_id")
+        .annotate(
+            score=Sum(F("weight") * idf_of, output_field=FloatField()),
+            hits=Count("*"),
+            total=Window(Count("item_id")),
+        )
+        .order_by("-hits", "-score", "item_id")
+    )
 
 
 def search(
@@ -392,35 +477,30 @@ def search(
     # a word no item contains makes "all words" impossible: straight to "any"
     mode = "all" if len(terms) == len(resolved) else "any"
     n_items = SupportItem.objects.count()
-    idf = Case(
-        *(When(term=t, then=Value(_idf(n_items, df[t]))) for t in terms),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
+    idf = {t: _idf(n_items, df[t]) for t in terms}
     docs = scoped_documents(
         user, level=level, region=region, category=category, status=status, open_on=open_on
     )
-    rows = SearchTerm.objects.filter(term__in=terms, item__document__in=docs)
-    if cats := _as_list(category):
-        rows = rows.filter(_category_q(cats))
-    grouped = rows.values("item_id").annotate(
-        score=Sum(F("weight") * idf, output_field=FloatField()),
-        hits=Count("id"),
-        total=Window(Count("item_id")),
-    )
-    any_order = grouped.order_by("-hits", "-score", "item_id")
+    cats = _as_list(category)
+    page: list[dict[str, Any]] = []
     if mode == "all":
-        every = grouped.filter(hits=len(terms))
-        page = list(every.order_by("-score", "item_id")[offset : offset + limit])
+        every = _all_words(terms, idf, df, docs, cats)
+        page = list(every[offset : offset + limit])
         # nothing has every word (for a later page: nothing at all) → any of them
         if not page and len(terms) > 1 and (offset == 0 or not every.exists()):
             mode = "any"
     if mode == "any":
-        page = list(any_order[offset : offset + limit])
+        page = list(_any_word(terms, idf, docs, cats)[offset : offset + limit])
     if not page:
         return SearchPage(total=0, words=tuple(terms), mode=mode)
     total = page[0]["total"]
-    items = SupportItem.objects.select_related("document").in_bulk([r["item_id"] for r in page])
+    # plain values: model instances would decode every JSON column of item and document
+    items = {
+        row["id"]: row
+        for row in SupportItem.objects.filter(pk__in=[r["item_id"] for r in page]).values(
+            "id", *_HIT_FIELDS
+        )
+    }
     hits = [_hit(items[r["item_id"]], r["score"], terms) for r in page if r["item_id"] in items]
     return SearchPage(total=total, hits=hits, words=tuple(terms), mode=mode)
 
@@ -428,29 +508,43 @@ def search(
 # --------------------------------------------------------------------------- snippets
 
 
-def _hit(item: SupportItem, score: float, terms: list[str]) -> ItemHit:
-    doc = item.document
+_HIT_FIELDS = (
+    "name",
+    "summary",
+    "conditions_text",
+    "document_id",
+    "document__title",
+    "document__issuer",
+    "document__full_text",
+    "document__level",
+    "document__status",
+    "document__apply_from",
+    "document__apply_to",
+)
+
+
+def _hit(row: dict[str, Any], score: float, terms: list[str]) -> ItemHit:
     texts = [
-        item.summary,
-        item.conditions_text,
-        item.name,
-        doc.full_text,
-        doc.title,
-        doc.issuer,
+        row["summary"],
+        row["conditions_text"],
+        row["name"],
+        row["document__full_text"],
+        row["document__title"],
+        row["document__issuer"],
     ]
     matched = tuple(t for t in terms if any(t in (text or "").lower() for text in texts))
     snippet, marked = make_snippet(texts, matched)
     return ItemHit(
-        item_id=item.pk,
+        item_id=row["id"],
         score=float(score),
-        document_id=doc.pk,
-        document_title=doc.title,
-        item_name=item.name,
-        issuer=doc.issuer,
-        level=doc.level,
-        status=doc.status,
-        apply_from=doc.apply_from,
-        apply_to=doc.apply_to,
+        document_id=row["document_id"],
+        document_title=row["document__title"],
+        item_name=row["name"],
+        issuer=row["document__issuer"],
+        level=row["document__level"],
+        status=row["document__status"],
+        apply_from=row["document__apply_from"],
+        apply_to=row["document__apply_to"],
         matched=matched,
         snippet=snippet,
         snippet_html=marked,
