@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from smeladder.accounts.audit import record
 
+from .actions.common import now
 from .calendar import CalendarNotCovered, working_days_between
 from .deadlines import compute, local_date
 from .models import (
@@ -174,7 +175,7 @@ def collect(today: dt.date) -> list[CaseFacts]:
 def refresh_metrics(*, on: dt.date | None = None, actor: Any = "refresh_case_metrics") -> int:
     """Recompute every figure for `on` (default today) and replace the stored rows; the number
     of rows written."""
-    started = timezone.now()
+    started = now()
     on = on or timezone.localdate(started)
     rows = [
         CaseMetric(area=area, dimension=dim, key=key, property=prop, value=value, on=on)

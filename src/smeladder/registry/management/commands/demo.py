@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from smeladder.casework.demo import build_casework_demo
 from smeladder.policies.demo import build_demo_library
 from smeladder.reference import lookups
 from smeladder.registry.demo import build, delete_registry, registry_count
@@ -114,3 +115,6 @@ class Command(BaseCommand):
         # the demo policy library of the same city, published, marked 【演示数据】
         items = build_demo_library(options["prefecture"][:4], timezone.localdate())
         self.stdout.write(f"演示政策库 / demo policy library: {items:,} items")
+        # the demo casework of the same city: cases in every state, liaison work, metrics
+        casework = build_casework_demo(options["prefecture"], seed=options["seed"])
+        self.stdout.write(f"演示诉求 / demo cases: {casework.cases}, visits {casework.visits}")
