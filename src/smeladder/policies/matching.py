@@ -1,0 +1,213 @@
+"""Matching one firm against the whole published library (the firm's "policy calculator"), and
+keeping the stored matches (PolicyMatch) current when a firm or a policy changes.
+
+``match_enterprise`` is three-valued like the standards engine: an item whose eligibility waits
+on facts the firm has not given is ``undetermined`` with those facts listed, and an item whose
+rule data passes but that lists ``manual_conditions`` (what only a person can judge) is
+``undetermined`` with them listed, never guessed. Speed (goal 200 ms for 20,000 items): the
+prepared items are cached in-process and indexed by what they require (eligibility.py), so a
+firm's candidates are a few dictionary look-ups and only those are evaluated; the firm's size
+class (sme_size), needed by many items, is assessed once per call.
+
+Stored matches: ``store_matches_for_enterprises`` recomputes the given firms with the set-based
+sweep (sweep.py), restricted to them; ``on_enterprise_changed`` is what the registry's import
+action calls after its transaction commits; ``on_policy_changed`` recomputes one document's
+items over every firm (or removes their matches when it is no longer published)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from smeladder.standards.checks import Context, Ev, evaluate, firm_size_class
+from smeladder.standards.facts import Facts
+from smeladder.standards.logic import UNKNOWN
+
+from .benefits import Amount, evaluate_benefit
+from .eligibility import ItemIndex, PreparedItem, held_codes, published_index
+
+PASS, UNDETERMINED, FAIL = "pass", "undetermined", "fail"
+
+
+@dataclass(frozen=True)
+class ItemMatch:
+    item_id: int
+    outcome: str  # pass / undetermined / fail
+    amount_lo: float | None  # yuan; None = non-monetary or not computable yet
+    amount_hi: float | None
+    missing: tuple[str, ...] = ()  # facts the result (or the amount) waits on
+    manual_conditions: tuple[str, ...] = ()
+    apply_to: date | None = None
+    amount_text: str = ""
+    document_id: int = 0
+    name: str = ""
+    document_title: str = ""
+    categories: tuple[str, ...] = field(default=())
+    version: int = 0
+
+
+def _size_memo(facts: Facts, on: date) -> Any:
+    cell: list[Ev] = []
+
+    def size() -> Ev:
+        if not cell:
+            cell.append(firm_size_class(facts, on))
+        return cell[0]
+
+    return size
+
+
+def evaluate_item(
+    item: PreparedItem, facts: Facts, on: date, size: Any = None
+) -> tuple[Any, frozenset[str]]:
+    """The item's eligibility for one firm: (True / False / UNKNOWN, facts it waits on); the
+    document's regions are part of it."""
+    if not item.covers(facts.get("division_code") if "division_code" in facts.data else None):
+        if "division_code" not in facts.data and item.regions:
+            return UNKNOWN, frozenset({"division_code"})
+        return False, frozenset()
+    if not item.has_condition:
+        return True, frozenset()
+    ev = evaluate(item.eligibility, Context(facts, on, size_class=size))
+    return ev.value, ev.missing
+
+
+def result_for(item: PreparedItem, facts: Facts, on: date, size: Any = None) -> ItemMatch:
+    """One item for one firm, with its amount when it does not fail."""
+    value, missing = evaluate_item(item, facts, on, size)
+    if value is False or value is None:
+        return ItemMatch(
+            item.id, FAIL, None, None, apply_to=item.apply_to, document_id=item.document_id
+        )
+    amount = evaluate_benefit(item.benefit, facts, on, size_class=size)
+    outcome = PASS if value is True and not item.manual_conditions else UNDETERMINED
+    waits = set(missing) if value is UNKNOWN else set()
+    waits |= amount.missing
+    return _match(item, outcome, amount, tuple(sorted(waits)))
+
+
+def _match(item: PreparedItem, outcome: str, amount: Amount, missing: tuple[str, ...]) -> ItemMatch:
+    return ItemMatch(
+        item_id=item.id,
+        outcome=outcome,
+        amount_lo=amount.lo,
+        amount_hi=amount.hi,
+        missing=missing,
+        manual_conditions=item.manual_conditions,
+        apply_to=item.apply_to,
+        amount_text=amount.text,
+        document_id=item.document_id,
+        name=item.name,
+        document_title=item.document_title,
+        categories=item.categories,
+        version=item.version,
+    )
+
+
+def sort_key(m: ItemMatch) -> tuple[Any, ...]:
+    """Largest amount first (the upper end of a range; non-monetary last), then the earliest
+    deadline (open-ended last), then the item."""
+    amount = m.amount_hi if m.amount_hi is not None else m.amount_lo
+    return (
+        -(amount if amount is not None else -1.0),
+        m.apply_to or date.max,
+        m.item_id,
+    )
+
+
+def _facts_of(enterprise: Any) -> dict[str, Any]:
+    from smeladder.registry.interchange.export_facts import enterprise_engine_facts
+
+    pk = enterprise if isinstance(enterprise, int) else enterprise.pk
+    return enterprise_engine_facts(pk)
+
+
+def match_enterprise(
+    enterprise: Any,
+    on: date | None = None,
+    items: Iterable[PreparedItem] | None = None,
+    *,
+    facts: Mapping[str, Any] | None = None,
+    include_fail: bool = False,
+) -> list[ItemMatch]:
+    """Every current published item covering the firm's region, passed or undetermined (with
+    ``include_fail``, failed ones too), sorted by amount (desc) then deadline. ``enterprise``
+    is an Enterprise or its pk (``facts`` may be given instead, e.g. a self-assessment's);
+    ``items`` replaces the published library (tests, previews of a draft)."""
+    on = on or timezone.localdate()
+    data = dict(facts) if facts is not None else _facts_of(enterprise)
+    f = Facts(data)
+    index = published_index() if items is None else ItemIndex(list(items))
+    size = _size_memo(f, on)
+    titles = held_codes(data, "titles", on)
+    pools = held_codes(data, "pools", on)
+    division = data.get("division_code")
+    # region unknown: every item may apply
+    candidates = index.items if division is None else index.candidates(division, titles, pools)
+    out: list[ItemMatch] = []
+    considered: set[int] = set()
+    for item in candidates:
+        if not item.current_on(on):
+            continue
+        considered.add(item.id)
+        needs = item.needs
+        if needs.size_classes is not None:
+            cls = size().value
+            if cls is not UNKNOWN and cls not in needs.size_classes:
+                if include_fail:
+                    out.append(_fail(item))
+                continue
+        if titles is not None and any(not (t & titles) for t in needs.titles):
+            if include_fail:
+                out.append(_fail(item))
+            continue
+        if pools is not None and any(not (p & pools) for p in needs.pools):
+            if include_fail:
+                out.append(_fail(item))
+            continue
+        result = result_for(item, f, on, size)
+        if result.outcome != FAIL or include_fail:
+            out.append(result)
+    if include_fail:
+        out += [_fail(i) for i in index.items if i.id not in considered and i.current_on(on)]
+    out.sort(key=sort_key)
+    return out
+
+
+def _fail(item: PreparedItem) -> ItemMatch:
+    return ItemMatch(
+        item.id, FAIL, None, None, apply_to=item.apply_to, document_id=item.document_id
+    )
+
+
+# --- stored matches -------------------------------------------------------------------------
+
+
+def store_matches_for_enterprises(ids: Iterable[int], on: date | None = None) -> dict[str, int]:
+    """Recompute and store the matches of these firms (all published items)."""
+    from .sweep import sweep
+
+    return sweep(on or timezone.localdate(), enterprise_ids=list(ids))
+
+
+def on_enterprise_changed(ids: Iterable[int]) -> None:
+    """A firm's facts, titles or pools changed (the registry import calls this after commit)."""
+    ids = list(ids)
+    if ids:
+        store_matches_for_enterprises(ids)
+
+
+def on_policy_changed(doc: Any) -> None:
+    """A document changed state or content: its items' matches are recomputed (published) or
+    removed (anything else)."""
+    from .models import PolicyMatch, Status
+    from .sweep import sweep
+
+    if doc.status != Status.PUBLISHED:
+        PolicyMatch.objects.filter(item__document_id=doc.pk).delete()
+        return
+    sweep(timezone.localdate(), document_ids=[doc.pk])
