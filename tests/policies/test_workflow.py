@@ -307,27 +307,14 @@ def test_expire_due_turns_only_published_documents_past_expiry(db, city, city2):
 
 
 def test_published_changes_reach_search_and_matching(db, city, city2, monkeypatch):
-    import smeladder.policies as policies_pkg
+    import smeladder.policies.matching as matching
+    import smeladder.policies.search as search
 
     calls: list[tuple[str, int, str]] = []
-
-    def fake_index(doc):
-        calls.append(("index", doc.pk, doc.status))
-
-    def fake_changed(doc):
-        calls.append(("match", doc.pk, doc.status))
-
-    import types
-
-    search = types.ModuleType("smeladder.policies.search")
-    search.index_document = fake_index  # type: ignore[attr-defined]
-    matching = types.ModuleType("smeladder.policies.matching")
-    matching.on_policy_changed = fake_changed  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, "smeladder.policies.search", search)
-    monkeypatch.setitem(__import__("sys").modules, "smeladder.policies.matching", matching)
-    monkeypatch.setattr(policies_pkg, "search", search, raising=False)
-    monkeypatch.setattr(policies_pkg, "matching", matching, raising=False)
-
+    monkeypatch.setattr(search, "index_document", lambda d: calls.append(("index", d.pk, d.status)))
+    monkeypatch.setattr(
+        matching, "on_policy_changed", lambda d: calls.append(("match", d.pk, d.status))
+    )
     doc = save_document(city, policy_data())
     submit(city, doc)
     assert [c[0] for c in calls] == ["index", "index"]  # drafts: indexed, not matched

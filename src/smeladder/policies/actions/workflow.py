@@ -106,16 +106,12 @@ def _revision(doc: PolicyDocument, user: Any, note: str = "") -> PolicyRevision:
 
 def _after_change(doc: PolicyDocument, *, was_published: bool) -> None:
     """Keep the search index and the stored matches in step with the library."""
+    from smeladder.policies.matching import on_policy_changed
     from smeladder.policies.search import index_document
 
     index_document(doc)
     if was_published or doc.status == Status.PUBLISHED:
-        try:  # guard only until the matching helper's module lands
-            from smeladder.policies.matching import on_policy_changed
-        except ImportError:
-            on_policy_changed = None
-        if on_policy_changed is not None:
-            on_policy_changed(doc)
+        on_policy_changed(doc)
 
 
 def _write_items(doc: PolicyDocument, items: list[dict[str, Any]]) -> None:
