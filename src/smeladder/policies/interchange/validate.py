@@ -28,9 +28,6 @@ from ..actions.errors import FieldProblem
 from ..models import Category, Level
 from .format import BENEFIT_KINDS, DATE_FIELDS, DOCUMENT_FIELDS, ITEM_FIELDS, READ_ONLY_FIELDS
 
-#: operators agreed for policies (design of issue 5) that the engine may not have yet; their
-#: shape is checked here, and the trial evaluation is skipped while the engine lacks them
-POLICY_OPERATORS = frozenset({"pool", "within", "size_class", "mul"})
 #: operators a policy may not use: they refer to a rulebook's own checks
 RULEBOOK_ONLY = frozenset({"check", "points"})
 SIZE_CLASSES = ("large", "medium", "small", "micro")
@@ -103,7 +100,7 @@ class _Checker:
         if op in RULEBOOK_ONLY:
             self.add(here, f"政策条件不能使用“{op}”（它引用评价标准内部的检查项）")
             return
-        if op not in OPERATORS and op not in POLICY_OPERATORS:
+        if op not in OPERATORS:
             self.add(here, f"未知的运算符“{op}”")
             return
         method = getattr(self, f"_op_{op}", None)
@@ -242,13 +239,15 @@ class _Checker:
 
     def trial(self, expr: Any, path: str) -> None:
         """Evaluate once on empty facts: whatever the engine refuses is refused here."""
-        from smeladder.standards.checks import operators_in
-
-        if not isinstance(expr, Mapping) or operators_in(expr) - set(OPERATORS):
+        if not isinstance(expr, Mapping):
             return
-        ctx = Context(Facts({}), _TRIAL_DATE)
-        if hasattr(ctx, "size_class"):  # no need to assess sme_size on empty facts
-            ctx.size_class = lambda: Ev(UNKNOWN, frozenset({"size_class"}))
+        # no need to assess sme_size or another standard on empty facts
+        ctx = Context(
+            Facts({}),
+            _TRIAL_DATE,
+            other_standard=lambda _code: Ev(UNKNOWN),
+            size_class=lambda: Ev(UNKNOWN, frozenset({"size_class"})),
+        )
         try:
             evaluate(expr, ctx)
         except (RuleError, KeyError, TypeError, ValueError, IndexError) as exc:
