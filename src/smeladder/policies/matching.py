@@ -194,11 +194,24 @@ def store_matches_for_enterprises(ids: Iterable[int], on: date | None = None) ->
     return sweep(on or timezone.localdate(), enterprise_ids=list(ids))
 
 
+#: more changed firms than this: a background full sweep instead of recomputing them inline
+INLINE_LIMIT = 2000
+
+
 def on_enterprise_changed(ids: Iterable[int]) -> None:
-    """A firm's facts, titles or pools changed (the registry import calls this after commit)."""
+    """Firms' facts, titles or pools changed (the registry import calls this after commit):
+    their matches are recomputed now, or, for a large import, by a queued full sweep."""
+    from .eligibility import published_items_qs
+
     ids = list(ids)
-    if ids:
-        store_matches_for_enterprises(ids)
+    if not ids or not published_items_qs().exists():
+        return
+    if len(ids) > INLINE_LIMIT:
+        from .tasks import queue_sweep
+
+        queue_sweep(None, timezone.localdate(), scope="full")
+        return
+    store_matches_for_enterprises(ids)
 
 
 def on_policy_changed(doc: Any) -> None:

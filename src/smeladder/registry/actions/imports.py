@@ -125,11 +125,20 @@ def import_enterprises(
                 },
             )
             record_many(writer.audit_events(), actor=actor, object_type=ENTERPRISE_TYPE)
+            # policy matches follow the new facts once they are committed (policies/matching)
+            touched = writer.created_ids | {writer.ids[u] for u in writer.changed}
+            transaction.on_commit(lambda: _policies_follow(touched), robust=True)
     except _DryRun:
         return result
     result.written = True
     result.run_id = run.pk
     return result
+
+
+def _policies_follow(ids: set[int]) -> None:
+    from smeladder.policies.matching import on_enterprise_changed
+
+    on_enterprise_changed(sorted(ids))
 
 
 #: columns that identify a child row rather than hold a value
