@@ -103,7 +103,10 @@ def test_the_job_escalates_the_overdue_case_and_notifies(world, clock):
         )
     )
     assert {"firm", "zhangdian", "hr_staff"} <= told
-    assert CaseMessage.objects.filter(case=case, event__kind="supervise").exists()
+    # one message per person, carrying the 督办 text (not a second one for the notice)
+    message = CaseMessage.objects.get(case=case, event__kind="escalate", recipient=world.firm)
+    assert "督办" in message.body and "2026-10-12" in message.body
+    assert not CaseMessage.objects.filter(case=case, event__kind="supervise").exists()
     assert AuditEvent.objects.filter(action="casework.escalate", object_id=str(case.pk)).exists()
 
     # idempotent: the same day again changes nothing

@@ -46,6 +46,8 @@ def test_a_case_climbs_one_rung_per_missed_deadline(world, clock):
     clock.set("2026-09-29")  # overdue at the top: a notice, no further rung
     summary = actions.run_escalation()
     assert (summary.escalated, summary.notices) == (0, 1)
+    # at the top there is no escalation message: the notice itself is sent
+    assert CaseMessage.objects.filter(case=case, event__kind="supervise").count() >= 1
     assert SupervisionNotice.objects.filter(case=case).count() == 4
     assert actions.run_escalation().notices == 0
 

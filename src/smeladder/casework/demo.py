@@ -72,7 +72,8 @@ def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
 
 
 def _staff(username: str, **fields: Any) -> User:
-    user, _ = User.objects.get_or_create(username=username, defaults=fields)
+    # update_or_create: a demo rebuilt for another prefecture moves its caseworker there
+    user, _ = User.objects.update_or_create(username=username, defaults=fields)
     user.set_unusable_password()
     user.save()
     return user
@@ -98,20 +99,22 @@ def _organisation(prefecture: str, district: str) -> dict[str, Any]:
             name=name, division_prefix=city, defaults={"owns_level": level}
         )
         departments[f"level:{level}"] = dept
-    for n, dept in enumerate(sorted(departments.values(), key=lambda d: d.pk), start=1):
-        dept.members.add(_staff(f"demo_dept_{n:02d}", role=Role.PARTNER, organisation=dept.name))
+    for dept in departments.values():
+        staff = _staff(f"demo_dept_{dept.pk:03d}", role=Role.PARTNER, organisation=dept.name)
+        dept.members.add(staff)
     return departments
 
 
 def _firms(prefecture: str, district: str, n: int, rng: random.Random) -> list[Enterprise]:
     from smeladder.accounts.management.commands.demo_accounts import demo_enterprise
 
-    city = Enterprise.objects.filter(division_code__startswith=prefecture[:4])
+    city_code = prefecture[:4]
+    city = Enterprise.objects.filter(division_code__startswith=city_code)
     ids = list(city.order_by("pk").values_list("pk", flat=True)[:5000])
     chosen = rng.sample(ids, min(n, len(ids)))
     # the demo firm's user (demo_accounts) should find requests of its own
     first = demo_enterprise()
-    if first is not None and first.pk not in chosen:
+    if first is not None and first.pk not in chosen and first.division_code.startswith(city_code):
         chosen[:3] = [first.pk] * 3
     firms = {e.pk: e for e in Enterprise.objects.filter(pk__in=chosen)}
     return [firms[pk] for pk in chosen]

@@ -176,9 +176,11 @@ def _handle_overdue(case_id: int, today: dt.date, at: dt.datetime, summary: JobS
                 to_state=case.state,
                 note=notice.text,
                 data={"level": missed_level, "due_on": deadline.due_on.isoformat()},
+                # when the case also climbs, the escalation's message carries the notice
+                notify=new is None,
             )
         if new is not None:
-            escalate_locked(case, JOB, f"超过办理时限（应于 {deadline.due_on} 前办结）自动升级", at)
+            escalate_locked(case, JOB, notice.text, at)
             summary.escalated += 1
 
 
