@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sys
-import types
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -187,22 +185,44 @@ def test_create_edit_and_errors(lib, people):
 
 
 def test_the_assist_proposes_and_never_saves(lib, people, monkeypatch):
-    fake = types.ModuleType("smeladder.policies.assist")
-    fake.propose = lambda text: {  # type: ignore[attr-defined]
-        "doc_number": "张科发〔2026〕3号",
-        "amounts": [{"text": "20万元", "yuan": 200000}],
-        "regions": ["370303"],
+    from smeladder.web.views import policies_library
+
+    proposal = {
+        "fields": {
+            "doc_number": "张科发〔2026〕3号",
+            "regions": ["370303"],
+            "items": [
+                {"seq": 1, "name": "首次认定奖励", "benefit": {"kind": "fixed", "amount": 1}}
+            ],
+        },
+        "found": [{"kind": "amount", "text": "20万元", "value": 200000, "at": 3}],
+        "notes": ["以上为系统根据原文提出的建议，请逐项核对后再保存；系统不会自动发布。"],
     }
-    monkeypatch.setitem(sys.modules, "smeladder.policies.assist", fake)
+    monkeypatch.setattr(policies_library, "propose", lambda text: proposal)
     before = PolicyDocument.objects.count()
     response = client_for(people["zd_off"]).post(
-        "/policies/new/", _form(full_text="奖励20万元", assist="1", doc_number="")
+        "/policies/new/", _form(full_text="奖励20万元", assist="1", doc_number="", regions="")
     )
     html = response.content.decode()
     assert response.status_code == 200 and "智能识别建议" in html
-    assert 'value="张科发〔2026〕3号"' in html  # filled in for the official to check
-    assert "20万元" in html
+    assert 'value="张科发〔2026〕3号"' in html and 'value="370303"' in html  # blanks filled
+    assert "首次认定高企奖励" in html  # the typed items are kept, not replaced
+    assert "20万元 → 200000" in html and "系统不会自动发布" in html
     assert PolicyDocument.objects.count() == before
+
+
+def test_the_real_assist_reads_a_text(lib, people):
+    text = (
+        "关于印发《张店区高新技术企业认定奖励办法》的通知\n张科发〔2026〕3号\n"
+        "对首次认定的国家高新技术企业给予一次性奖励20万元。"
+    )
+    response = client_for(people["zd_off"]).post(
+        "/policies/new/", _form(full_text=text, assist="1", doc_number="")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "智能识别建议" in html and "20万元" in html
+    assert "张科发〔2026〕3号" in html
+    assert not PolicyDocument.objects.filter(issuer="张店区科技局").exists()
 
 
 def test_review_four_eyes_and_publication(lib, people):
@@ -343,17 +363,30 @@ class FakeMatch:
 
 
 def test_my_policies_from_the_matching_engine_sorted_by_amount(lib, people, monkeypatch):
-    fake = types.ModuleType("smeladder.policies.matching")
-    fake.match_enterprise = lambda firm, on, items=None: [  # type: ignore[attr-defined]
+    found = [
         FakeMatch(lib["rd"].pk, "pass", Decimal(120000), Decimal(150000)),
         FakeMatch(lib["giant"].pk, "pass", Decimal(1000000), Decimal(1000000)),
         FakeMatch(lib["draft_item"].pk, "fail", None, None),
     ]
-    monkeypatch.setitem(sys.modules, "smeladder.policies.matching", fake)
+    monkeypatch.setattr(policies_firm, "match_enterprise", lambda firm, on, items=None: found)
     html = page(client_for(people["jia"]), "/my-policies/")
     assert html.index("小巨人一次性奖励") < html.index("研发费用补助")  # larger amount first
     assert "12.00 – 15.00" in html and "陶瓷窑炉改造补助" not in html
     assert "112.00" in html  # 100 + 12 (the low end of the range)
+
+
+def test_my_policies_from_the_real_engine(lib, people):
+    """甲 holds a national 小巨人 title (passes the first item, 100万) and has no R&D figures (the
+    second item waits on them and on the expert review). The engine lists open windows only:
+    the document's window is moved to include today."""
+    from smeladder.standards.cli_assess import today_in_china
+
+    lib["doc"].apply_to = today_in_china() + dt.timedelta(days=30)
+    lib["doc"].save()
+    html = page(client_for(people["jia"]), "/my-policies/")
+    assert "小巨人一次性奖励" in html and "100.00" in html
+    assert "研发费用补助" in html and "项目通过专家评审" in html
+    assert html.index("小巨人一次性奖励") < html.index("研发费用补助")
 
 
 def test_officials_open_a_firms_policies_by_uscc(lib, people, stored_only):

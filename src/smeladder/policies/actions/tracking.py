@@ -24,11 +24,7 @@ from smeladder.registry.actions.edits import NotAllowed, OutOfScope
 from smeladder.registry.models import Enterprise
 
 from ..models import Application, ApplicationStatus, Category, CategoryMute, Status, SupportItem
-
-try:
-    from .errors import PolicyError
-except ImportError:  # the library helper's module has not landed yet
-    PolicyError = ValueError  # type: ignore[misc,assignment]
+from .errors import PolicyError
 
 #: below 10¹³ yuan: what every backend keeps exactly (DecimalField(15, 2))
 AMOUNT_LIMIT = Decimal(10) ** 13

@@ -3,8 +3,8 @@ estimated amount, the deadline and the facts to fill in; mark applied), 政策�
 the published library), and 消息 (the inbox: read, mark read, mute categories).
 
 An enterprise user sees their own firm; an official opens 我的政策 of a firm of their area with
-``?uscc=``. The matching comes from policies/matching.py (``match_enterprise``, computed now);
-without it, from the stored matches of the last sweep."""
+``?uscc=``. The matching is computed now by policies/matching.py (``match_enterprise``); the
+stored matches of the sweep (``_stored``) are what the officials' lists read."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from smeladder.policies.actions.tracking import (
     mark_applied,
     set_mutes,
 )
+from smeladder.policies.matching import match_enterprise
 from smeladder.policies.models import (
     Application,
     ApplicationStatus,
@@ -45,6 +46,7 @@ from smeladder.policies.models import (
     SupportItem,
 )
 from smeladder.policies.pushes import inbox_of
+from smeladder.policies.search import search
 from smeladder.registry.models import Enterprise
 from smeladder.standards.cli_assess import today_in_china
 
@@ -97,22 +99,26 @@ def _words(missing: Any) -> list[str]:
     return out
 
 
+def _yuan(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 def _computed(firm: Enterprise, on: dt.date) -> list[Row] | None:
-    try:
-        from smeladder.policies.matching import match_enterprise
-    except ImportError:  # the matching helper's module has not landed: stored matches
-        return None
+    """Every published item the firm passes or may pass, evaluated now (the engine's
+    ``match_enterprise``), so a change of the firm's figures shows at once."""
     found = [m for m in match_enterprise(firm, on) if m.outcome != "fail"]
     items = SupportItem.objects.select_related("document").in_bulk([m.item_id for m in found])
-    rows = []
-    for m in found:
-        if m.item_id not in items:
-            continue
-        missing = list(getattr(m, "missing", ()) or ()) + list(
-            getattr(m, "manual_conditions", None) or getattr(m, "manual", ()) or ()
+    return [
+        Row(
+            items[m.item_id],
+            m.outcome,
+            _yuan(m.amount_lo),
+            _yuan(m.amount_hi),
+            _words([*m.missing, *m.manual_conditions]),
         )
-        rows.append(Row(items[m.item_id], m.outcome, m.amount_lo, m.amount_hi, _words(missing)))
-    return rows
+        for m in found
+        if m.item_id in items
+    ]
 
 
 def _stored(firm: Enterprise) -> list[Row]:
@@ -197,39 +203,17 @@ def policy_search(request: HttpRequest) -> HttpResponse:
     hits: list[Any] = []
     total = 0
     if q:
-        try:
-            from smeladder.policies.search import search
-        except ImportError:
-            search = None
-        if search is not None:
-            found = search(
-                q,
-                user=user,
-                level=level or None,
-                category=category or None,
-                status=Status.PUBLISHED,
-                open_on=today_in_china() if open_now else None,
-                limit=SEARCH_PAGE,
-                offset=(page_no - 1) * SEARCH_PAGE,
-            )
-            hits, total = found.hits, found.total
-        else:
-            items = SupportItem.objects.filter(
-                document__status=Status.PUBLISHED, name__icontains=q
-            ).select_related("document")
-            total = items.count()
-            hits = [
-                {
-                    "item_id": i.pk,
-                    "document_id": i.document_id,
-                    "item_name": i.name,
-                    "document_title": i.document.title,
-                    "issuer": i.document.issuer,
-                    "apply_to": i.document.apply_to,
-                    "snippet_html": i.summary,
-                }
-                for i in items[(page_no - 1) * SEARCH_PAGE : page_no * SEARCH_PAGE]
-            ]
+        found = search(
+            q,
+            user=user,
+            level=level or None,
+            category=category or None,
+            status=Status.PUBLISHED,
+            open_on=today_in_china() if open_now else None,
+            limit=SEARCH_PAGE,
+            offset=(page_no - 1) * SEARCH_PAGE,
+        )
+        hits, total = found.hits, found.total
     pages = max(1, (total + SEARCH_PAGE - 1) // SEARCH_PAGE)
     context = {
         "q": q,

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -25,6 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from smeladder.accounts.roles import is_official
 from smeladder.policies.actions import workflow
 from smeladder.policies.actions.errors import NotAllowed, OutOfScope, PolicyError, PolicyInvalid
+from smeladder.policies.assist import propose
+from smeladder.policies.interchange.format import LABELS as FIELD_LABELS
 from smeladder.policies.interchange.format import document_to_data
 from smeladder.policies.models import (
     Category,
@@ -34,6 +36,7 @@ from smeladder.policies.models import (
     PolicyMatch,
     Status,
 )
+from smeladder.policies.search import search
 
 from .common import PAGE_SIZE, wan
 from .policies_common import (
@@ -83,10 +86,6 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 
 
 def _search_hits(user: Any, f: dict[str, str]) -> tuple[int, list[Any]]:
-    try:
-        from smeladder.policies.search import search
-    except ImportError:  # the search helper's module is not installed: plain containment
-        return _contains(user, f)
     found = search(
         f["q"],
         user=user,
@@ -96,31 +95,6 @@ def _search_hits(user: Any, f: dict[str, str]) -> tuple[int, list[Any]]:
         limit=SEARCH_LIMIT,
     )
     return found.total, found.hits
-
-
-def _contains(user: Any, f: dict[str, str]) -> tuple[int, list[Any]]:
-    docs = PolicyDocument.objects.for_user(user)
-    if f["level"]:
-        docs = docs.filter(level=f["level"])
-    if f["status"]:
-        docs = docs.filter(status=f["status"])
-    hits = [
-        {
-            "item_id": i.pk,
-            "document_id": i.document_id,
-            "document_title": i.document.title,
-            "item_name": i.name,
-            "issuer": i.document.issuer,
-            "status": i.document.status,
-            "apply_to": i.document.apply_to,
-            "snippet_html": i.summary,
-        }
-        for doc in docs.filter(Q(title__icontains=f["q"]) | Q(items__name__icontains=f["q"]))
-        .distinct()
-        .prefetch_related("items")[:SEARCH_LIMIT]
-        for i in doc.items.all()
-    ]
-    return len(hits), hits
 
 
 @login_required
@@ -221,11 +195,7 @@ def _initial(doc: PolicyDocument | None, user: Any) -> dict[str, Any]:
             "regions": user.division_prefix or "",
             "categories": [],
             "owner_prefix": user.division_prefix or "",
-            "items": json.dumps(
-                [{"seq": 1, "name": "", "eligibility": {"all": []}, "benefit": {"kind": "none"}}],
-                ensure_ascii=False,
-                indent=2,
-            ),
+            "items": json.dumps(DEFAULT_ITEMS, ensure_ascii=False, indent=2),
         }
     data = document_to_data(doc, read_only=False)
     form = {k: "" if data.get(k) is None else str(data[k]) for k in DOC_TEXT_FIELDS}
@@ -266,43 +236,59 @@ def _posted(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any], list[
     return form, data, problems
 
 
-def _proposals(text: str) -> dict[str, Any] | None:
+DEFAULT_ITEMS = [{"seq": 1, "name": "", "eligibility": {"all": []}, "benefit": {"kind": "none"}}]
+
+
+def _blank_items(text: str) -> bool:
     try:
-        from smeladder.policies.assist import propose
-    except ImportError:
-        return None
-    return propose(text)
+        return not text.strip() or json.loads(text) in ([], DEFAULT_ITEMS)
+    except ValueError:
+        return False
 
 
-def _apply_proposals(form: dict[str, Any], proposals: dict[str, Any]) -> list[str]:
+def _apply_proposals(form: dict[str, Any], fields: dict[str, Any]) -> list[str]:
     """Fill the fields the official left blank with what the assist read; returns their
     names (shown, to be checked before saving — the assist never saves)."""
     filled = []
-    for key, value in proposals.items():
+    for key, value in fields.items():
         if value in (None, "", [], {}):
             continue
         if key in DOC_TEXT_FIELDS and isinstance(value, str | int) and not form.get(key):
             form[key] = str(value)
-            filled.append(key)
         elif key == "regions" and isinstance(value, list) and not form.get("regions"):
             form["regions"] = ", ".join(map(str, value))
-            filled.append(key)
         elif key == "categories" and isinstance(value, list) and not form.get("categories"):
             form["categories"] = [c for c in value if c in Category.values]
-            filled.append(key)
         elif key == "level" and value in Level.values and not form.get("level"):
             form["level"] = value
-            filled.append(key)
+        elif key == "items" and isinstance(value, list) and _blank_items(form.get("items", "")):
+            form["items"] = json.dumps(value, ensure_ascii=False, indent=2)
+        else:
+            continue
+        filled.append(FIELD_LABELS.get(key, key))
     return filled
 
 
-def _proposal_rows(proposals: dict[str, Any]) -> list[tuple[str, str]]:
+def _proposal_rows(proposal: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the assist found, for people: each field, each amount/date/title it read (with the
+    words it read them from), and its notes."""
+
     def shown(value: Any) -> str:
         if isinstance(value, str):
             return value
         return json.dumps(value, ensure_ascii=False, default=str)
 
-    return [(k, shown(v)) for k, v in proposals.items() if v not in (None, "", [], {})]
+    rows = [
+        (FIELD_LABELS.get(k, k), shown(v))
+        for k, v in proposal.get("fields", {}).items()
+        if v not in (None, "", [], {})
+    ]
+    for found in proposal.get("found", []):
+        value = found.get("value")
+        text = found.get("text", "")
+        rows.append((str(found.get("kind", "")), f"{text} → {shown(value)}" if value else text))
+    rows += [(_("说明"), str(note)) for note in proposal.get("notes", [])]
+    return rows
 
 
 def _form_page(
@@ -324,11 +310,9 @@ def _save(request: HttpRequest, doc: PolicyDocument | None) -> HttpResponse:
     user = request.user
     form, data, problems = _posted(request)
     if "assist" in request.POST:
-        proposals = _proposals(form["full_text"])
-        if proposals is None:
-            return _form_page(request, doc, form, assist_missing=True)
-        filled = _apply_proposals(form, proposals)
-        return _form_page(request, doc, form, proposals=_proposal_rows(proposals), filled=filled)
+        proposal = propose(form["full_text"])
+        filled = _apply_proposals(form, proposal.get("fields", {}))
+        return _form_page(request, doc, form, proposals=_proposal_rows(proposal), filled=filled)
     if not problems:
         try:
             saved = workflow.save_document(user, data, doc)
