@@ -194,3 +194,31 @@ def test_build_rebuilds_the_search_index(db, monkeypatch):
     build_demo_library("3703", ON, items=40)
     assert calls == [1]
     assert SupportItem.objects.count() >= 40
+
+
+def test_place_bound_items_stay_in_their_place(library):
+    """A district's settlement reward is not in a national document, and a district document's
+    division conditions name its own district."""
+    for item in SupportItem.objects.select_related("document"):
+        divisions = [
+            p
+            for op, arg in _nodes(item.eligibility)
+            if op == "within" and arg[0] == {"fact": "division_code"}
+            for p in arg[1]
+        ]
+        doc = item.document
+        if doc.level in (Level.NATIONAL, Level.PROVINCIAL):
+            assert divisions == [], (doc.title, item.name)
+        elif doc.level == Level.DISTRICT:
+            assert all(p.startswith(doc.regions[0]) for p in divisions), (doc.title, item.name)
+
+
+def test_smeladder_demo_builds_the_policy_library(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", enterprises=20, seed=5, stdout=out)
+    assert "演示政策库" in out.getvalue()
+    assert SupportItem.objects.filter(document__demo=True).count() >= 500

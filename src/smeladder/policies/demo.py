@@ -602,7 +602,10 @@ def _cloud_voucher(d: Draw) -> Item:
 
 
 def _district_settle(d: Draw) -> Item:
-    code, name = d.pick(d.districts)
+    if d.place.level == Level.DISTRICT:
+        code, name = d.place.regions[0], d.place.area
+    else:
+        code, name = d.pick(d.districts)
     return {
         "name": f"{name}重点产业企业落户奖励",
         "summary": f"对在{name}新注册、属于重点产业链的企业给予落户奖励。",
@@ -693,6 +696,8 @@ TEMPLATES: dict[str, list[Template]] = {
     Category.DIGITAL: [_digital_transform, _cloud_voucher],
 }
 
+#: templates about one place, out of place in a national or provincial document
+LOCAL_ONLY: frozenset[Template] = frozenset({_district_settle, _standard_factory})
 CATEGORY_OF: dict[Template, str] = {t: c for c, ts in TEMPLATES.items() for t in ts}
 
 #: document titles per category ({area} = 淄博市 / 张店区 / 山东省 / 国家)
@@ -766,7 +771,7 @@ ISSUERS: dict[str, dict[str, str]] = {
     },
     Level.DISTRICT: {
         Category.FUNDING: "{area}工业和信息化局",
-        Category.TAX: "国家税务总局{area}税务局",
+        Category.TAX: "国家税务总局{city}{area}税务局",
         Category.FINANCE: "{area}财政局",
         Category.TALENT: "{area}人力资源和社会保障局",
         Category.LAND_ENERGY: "{area}自然资源局",
@@ -844,10 +849,19 @@ def _window(rng: random.Random, on: date) -> tuple[date, date | None, date | Non
     return published, start, end, max(expires, (end or on) + timedelta(days=30))
 
 
-def _doc_number(rng: random.Random, place: Place, category: str, year: int) -> str:
+def _doc_number(rng: random.Random, place: Place, category: str, year: int, issuer: str) -> str:
+    short = "大数据" if "大数据" in issuer else ISSUER_SHORT[category]
     if place.level == Level.NATIONAL:
-        return f"{ISSUER_SHORT[category]}企〔{year}〕{rng.randint(1, 120)}号"
-    return f"{place.short}{ISSUER_SHORT[category]}发〔{year}〕{rng.randint(1, 80)}号"
+        return f"{short}企〔{year}〕{rng.randint(1, 120)}号"
+    return f"{place.short}{short}发〔{year}〕{rng.randint(1, 80)}号"
+
+
+def _channel(rng: random.Random, items: list[Item]) -> str:
+    auto = [i["auto_grant"] for i in items]
+    if all(auto):
+        return "免申即享，无需申报，符合条件的企业直接兑现"
+    online = rng.choice(["网上申报（政策兑现平台）", "网上申报（政策兑现平台）", "线下窗口受理"])
+    return f"{online}；标注免申即享的事项无需申报" if any(auto) else online
 
 
 def _documents(
@@ -866,10 +880,19 @@ def _documents(
             draw = Draw(rng, place, city.prefix, city.districts)
             published, start, end, expires = _window(rng, on)
             title = rng.choice(DOC_TITLES[category]).format(area=place.area)
-            issuer = ISSUERS[level][category].format(prov=city.province, area=place.area)
-            templates = list(TEMPLATES[category])
+            issuer = ISSUERS[level][category].format(
+                prov=city.province, city=city.name, area=place.area
+            )
+            local = level in (Level.NATIONAL, Level.PROVINCIAL)
+            templates = [t for t in TEMPLATES[category] if not (local and t in LOCAL_ONLY)]
             # a document mostly holds its own category's items, sometimes a neighbour's
-            others = [t for c, ts in TEMPLATES.items() if c != category for t in ts]
+            others = [
+                t
+                for c, ts in TEMPLATES.items()
+                if c != category
+                for t in ts
+                if not (local and t in LOCAL_ONLY)
+            ]
             count = min(rng.randint(3, 6), n_items - made)
             chosen = rng.sample(templates, min(len(templates), count))
             while len(chosen) < count:
@@ -890,7 +913,7 @@ def _documents(
                 "title": f"{DEMO_MARK}{title}",
                 "issuer": issuer,
                 "level": level,
-                "doc_number": _doc_number(rng, place, category, published.year),
+                "doc_number": _doc_number(rng, place, category, published.year, issuer),
                 "published_on": published,
                 "apply_from": start,
                 "apply_to": end,
@@ -901,11 +924,7 @@ def _documents(
                 "full_text": f"{DEMO_NOTE}\n\n"
                 + "\n".join(f"{i['seq']}. {i['name']}：{i['summary']}" for i in items),
                 "materials": MATERIALS,
-                "channel": rng.choice(
-                    ["网上申报（政策兑现平台）", "线下窗口受理", "免申即享，无需申报"]
-                )
-                if not any(i["auto_grant"] for i in items)
-                else "免申即享，无需申报",
+                "channel": _channel(rng, items),
                 "contact_department": issuer.split(" ")[0],
                 "contact_phone": f"0533-{rng.randint(2000000, 3999999)}",
                 "payout_days": rng.choice([15, 20, 30, 45, 60]),
