@@ -488,3 +488,27 @@ def test_menu_entries_per_role(lib, people, who, expected):
 
 def test_unused_fixture_objects_exist(lib):
     assert SupportItem.objects.filter(document=lib["draft"]).count() == 1
+
+
+def test_my_policies_and_tracking_query_counts(lib, people, django_assert_max_num_queries):
+    from smeladder.standards.cli_assess import today_in_china
+
+    lib["doc"].apply_to = today_in_china() + dt.timedelta(days=30)
+    lib["doc"].save()
+    for n in range(30):
+        SupportItem.objects.create(
+            document=lib["doc"], seq=10 + n, name=f"批量事项{n}",
+            eligibility={"all": [{"title": {"codes": ["little_giant"]}}]},
+            benefit={"kind": "fixed", "amount": 10000 * (n + 1)},
+        )  # fmt: skip
+        Application.objects.create(
+            item=SupportItem.objects.get(seq=10 + n), enterprise=lib["zd"], applied_on=lib["on"]
+        )
+    firm = client_for(people["jia"])
+    with django_assert_max_num_queries(15):
+        html = page(firm, "/my-policies/")
+    assert "批量事项29" in html and "31</span>" in html  # 30 + the 小巨人 item pass
+    official = client_for(people["zd_off"])
+    with django_assert_max_num_queries(15):
+        html = page(official, "/policies/tracking/")
+    assert "申报 30 项" in html
