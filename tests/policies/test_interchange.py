@@ -191,6 +191,10 @@ def test_template_has_the_three_sheets_and_headers(db):
     headers = [c.value for c in wb[SHEET_ITEMS][1]]
     assert "金额（万元）" in headers and "申报条件（规则 JSON）" in headers
     assert wb[SHEET_DOCS].max_row == 1  # no example rows that would import by accident
+    lists = {dv.formula1 for dv in wb[SHEET_DOCS].data_validations.dataValidation}
+    assert '"国家级,省级,市级,区县级"' in lists
+    lists = {dv.formula1 for dv in wb[SHEET_ITEMS].data_validations.dataValidation}
+    assert '"固定金额,按公式,分档,非资金"' in lists
 
 
 def test_xlsx_round_trip_with_wan_yuan_and_chinese_labels(db, city):

@@ -26,6 +26,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import Category, Level, PolicyDocument
 from .format import DATE_FIELDS, LABELS
@@ -385,6 +386,25 @@ def _style_header(ws: Any, headers: list[str], widths: dict[str, int] | None = N
     ws.freeze_panes = "A2"
 
 
+def _choices(ws: Any, columns: tuple[tuple[str, str], ...], lists: dict[str, list[str]]) -> None:
+    """Drop-down lists on the columns with fixed choices (typing another value is refused by
+    Excel; the import checks anyway)."""
+    for i, (header, _key) in enumerate(columns, start=1):
+        if header not in lists:
+            continue
+        letter = get_column_letter(i)
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(lists[header]) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=header,
+            error=f"请从列表中选择：{'、'.join(lists[header])}",
+        )
+        dv.add(f"{letter}2:{letter}5000")
+        ws.add_data_validation(dv)
+
+
 def _workbook(documents: list[dict[str, Any]]) -> bytes:
     wb = Workbook()
     help_ws = wb.active
@@ -400,9 +420,15 @@ def _workbook(documents: list[dict[str, Any]]) -> bytes:
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
     docs_ws = wb.create_sheet(SHEET_DOCS)
     _style_header(docs_ws, [h for h, _ in DOC_COLUMNS], {"标题": 40, "正文": 40})
+    _choices(docs_ws, DOC_COLUMNS, {"层级": list(_LEVEL_BY_LABEL), "演示数据": ["是", "否"]})
     items_ws = wb.create_sheet(SHEET_ITEMS)
     _style_header(
         items_ws, [h for h, _ in ITEM_COLUMNS], {"事项名称": 36, "申报条件（规则 JSON）": 60}
+    )
+    _choices(
+        items_ws,
+        ITEM_COLUMNS,
+        {"支持方式": list(_KIND_BY_LABEL), "免申即享": ["是", "否"]},
     )
     for n, doc in enumerate(documents, start=1):
         row: list[Any] = []
