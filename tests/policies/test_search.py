@@ -356,3 +356,27 @@ def test_word_no_item_contains_is_searched_by_its_parts():
     page = search("高新技术")
     assert page.words == ("高新", "技术")
     assert ids(page) == [item_of(doc)]
+
+
+def test_workflow_keeps_the_index_current(make_user):
+    """save_document / submit / approve call index_document: a draft is searchable by its
+    officials at once, by firms once published, and an edit replaces the old words."""
+    from smeladder.policies.actions import approve, reopen, save_document, submit
+    from tests.policies.test_workflow import policy_data
+
+    drafter = make_user("city1", Role.CITY_OFFICIAL, division_prefix="3703")
+    reviewer = make_user("city2", Role.CITY_OFFICIAL, division_prefix="3703")
+    firm = make_user("firm", Role.ENTERPRISE)
+    doc = save_document(drafter, policy_data())
+    assert search("小巨人 奖励", user=drafter).total == 1
+    assert search("小巨人 奖励", user=firm).total == 0
+    doc = approve(reviewer, submit(drafter, doc))
+    assert search("小巨人 奖励", user=firm).total == 1
+    doc = reopen(drafter, doc, "改名")  # back to draft: firms no longer see it
+    assert search("小巨人 奖励", user=firm).total == 0
+    data = policy_data()
+    data["items"][0]["name"] = "单项冠军企业一次性奖励"
+    save_document(drafter, data, doc)
+    assert search("小巨人", user=drafter).total == 0
+    assert search("单项冠军 奖励", user=drafter).mode == "all"
+    assert search("单项冠军 奖励", user=drafter).total == 1
