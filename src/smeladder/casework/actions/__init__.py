@@ -5,7 +5,16 @@ from .errors import CaseworkError, IllegalTransition, InvalidInput, NotAllowed, 
 from .escalation import JobSummary, escalate, reassign, run_escalation
 from .filing import add_attachment, file_case
 from .followup import add_follower, log_follow_up, rate
+from .inbox import mark_read
 from .liaison import assign_liaison, liaison_on, log_visit, set_service_item
+from .organisation import (
+    delete_routing_rule,
+    save_department,
+    set_deadline_rule,
+    set_members,
+    set_routing_rule,
+    set_unsatisfied_rule,
+)
 from .transitions import (
     TRANSITIONS,
     accept,
@@ -30,18 +39,25 @@ __all__ = [
     "add_follower",
     "assign_liaison",
     "confirm",
+    "delete_routing_rule",
     "enterprise_replied",
     "escalate",
     "file_case",
     "liaison_on",
     "log_follow_up",
     "log_visit",
+    "mark_read",
     "rate",
     "reassign",
     "reopen",
     "resolve",
     "run_escalation",
+    "save_department",
+    "set_deadline_rule",
+    "set_members",
+    "set_routing_rule",
     "set_service_item",
+    "set_unsatisfied_rule",
     "start",
     "wait_for_enterprise",
 ]
