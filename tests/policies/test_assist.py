@@ -177,3 +177,20 @@ def test_empty_text(db):
     result = propose("")
     assert "items" not in result["fields"]
     assert any("未识别" in n for n in result["notes"])
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("申报时间：2026年3月1日至3月31日", "2026-03-01", "2026-03-31"),
+        ("申报时间：2026年3月1日-2026年4月15日", "2026-03-01", "2026-04-15"),
+        ("申报时间：即日起至2026年3月31日", None, "2026-03-31"),
+        ("申报截止时间：2026年3月31日", None, "2026-03-31"),
+        ("受理时间：2026年9月1日起", "2026-09-01", None),
+        ("请于2026年5月31日前提交", None, "2026-05-31"),
+        ("本办法自2026年1月1日起施行", None, None),  # not an application window
+    ],
+)
+def test_application_windows(db, text, start, end):
+    fields = propose(text)["fields"]
+    assert (fields.get("apply_from"), fields.get("apply_to")) == (start, end)

@@ -270,8 +270,9 @@ _DATE = re.compile(
     r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日|(\d{4})-(\d{1,2})-(\d{1,2})"
 )
 _RANGE_SEP = re.compile(r"^\s*(至|到|—|–|-|~|～)\s*")
-_WINDOW_WORDS = re.compile(r"(申报时间|申报期限|受理时间|申报日期|集中申报|申报期|报送时间)")
-_DEADLINE = re.compile(r"(截止|截至|前)")
+_WINDOW_WORDS = re.compile(
+    r"(申报时间|申报期限|受理时间|申报日期|集中申报|申报期|报送时间|申报截止|截止时间|截止日期)"
+)
 _EXPIRY = re.compile(r"有效期(?:至|到)")
 _VALID_YEARS = re.compile(rf"有效期\s*(?:为)?\s*{_NUM}\s*年")
 
@@ -311,7 +312,9 @@ def _window(text: str, found: list[DateMention]) -> tuple[date | None, date | No
         if i + 1 < len(found) and _RANGE_SEP.match(text[dm.end : found[i + 1].start]):
             return dm.value, found[i + 1].value
         after = text[dm.end : dm.end + 4]
-        if _DEADLINE.search(context[-6:] + after):
+        # "即日起至2026年3月31日", "截至3月31日", "3月31日前": a deadline only
+        deadline = re.search(r"(至|到)\s*$", context) or re.search(r"截止|截至", context)
+        if deadline or re.match(r"\s*(前|之前|截止)", after):
             return None, dm.value
         return dm.value, None
     for dm in found:  # "…于2026年3月31日前提交" without the window words
