@@ -380,3 +380,9 @@ def test_workflow_keeps_the_index_current(make_user):
     assert search("小巨人", user=drafter).total == 0
     assert search("单项冠军 奖励", user=drafter).mode == "all"
     assert search("单项冠军 奖励", user=drafter).total == 1
+
+
+def test_page_bounds_are_clamped():
+    make_doc("技术改造专项", items=[{"name": "技改补助"}, {"name": "技改贴息"}])
+    assert len(search("技术改造", limit=0).hits) == 1  # at least one hit a page
+    assert len(search("技术改造", limit=10_000, offset=-5).hits) == 2

@@ -80,6 +80,7 @@ FIELD_WEIGHTS: dict[str, float] = {
 K1 = 1.2
 MAX_TERM = 32  # SearchTerm.term max_length
 MAX_QUERY_WORDS = 8
+MAX_LIMIT = 200  # hits a page
 SNIPPET_CHARS = 80
 BATCH = 5_000
 
@@ -470,6 +471,7 @@ def search(
     code: documents whose regions cover it, national ones included), ``category`` (a code or a
     list; the item's own categories, else its document's), ``open_on`` (published and the
     application window open on that date)."""
+    limit, offset = max(1, min(int(limit), MAX_LIMIT)), max(0, int(offset))
     words = _query_words(query)
     if not words:
         return SearchPage(total=0)
