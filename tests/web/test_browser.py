@@ -71,7 +71,8 @@ def test_district_official_in_the_browser(
     assert zhangdian.name in page.content()
     assert boshan.name not in page.content()  # another district's firm is not listed
     page.fill("input[name=q]", "精密")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the search reloads the page: wait for it, not a race
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     assert zhangdian.name in page.content()
     shot(page, "enterprise-list")
@@ -80,6 +81,7 @@ def test_district_official_in_the_browser(
     body = page.inner_text("body")
     assert "创新型中小企业" in body and "通过" in body
     page.click("#std-specialized_sme")  # open one standard's checks and gaps
+    page.wait_for_selector("#std-specialized_sme table.checks")  # fetched by htmx
     opened = page.inner_text("body")
     assert "差距" in opened  # verified gaps, in Chinese, now visible
     shot(page, "enterprise-profile")

@@ -1,7 +1,7 @@
 """企业库 and 企业画像 in a real browser (Debian's Chromium through Playwright): a city official
 filters the list by pool and latest outcome, downloads the Excel export and opens it, opens a
-profile with its chart, opens one standard's gaps (loaded by htmx), edits a year's revenue and
-sees it saved; an enterprise user reaches only their own firm. Screenshots
+profile with its chart, opens one standard's checks and gaps (loaded by htmx), edits a year's
+revenue and sees it saved; an enterprise user reaches only their own firm. Screenshots
 enterprise_list_filters.png and profile_edit.png."""
 
 from __future__ import annotations
@@ -85,7 +85,12 @@ def test_city_official_list_export_profile_edit(
     assert page.get_attribute("#figures-chart", "data-drawn") == "1"
     slot = "#std-specialized_sme .gap-slot"
     assert "差距 1：" not in page.inner_text("#std-specialized_sme")  # not computed yet
+    assert page.locator("#std-specialized_sme table.checks").count() == 0  # nor its checks
     page.click("#std-specialized_sme > summary")
+    # opening it fetches its checks (htmx), whose fragment then fetches the gaps
+    page.wait_for_selector("#std-specialized_sme table.checks")
+    checks = page.inner_text("#std-specialized_sme table.checks")
+    assert "企业数值" in checks and "依据" in checks
     page.wait_for_selector(f"{slot} .gaps-box", timeout=60_000)
     assert "差距 1：" in page.inner_text(slot)
     shot(page, "profile_chart_gaps")

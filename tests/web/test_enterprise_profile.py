@@ -8,9 +8,10 @@ import json
 import re
 
 from smeladder.accounts.models import Role
-from smeladder.registry.models import Title
+from smeladder.registry.interchange.export_facts import enterprise_facts, registry_facts
+from smeladder.registry.models import AnnualFigures, Title
 from smeladder.standards import gaps as gaps_module
-from smeladder.web.views.profile import check_value
+from smeladder.web.views.profile import check_value, summary_key
 
 from .conftest import client_for
 
@@ -32,16 +33,23 @@ def test_profile_of_worked_example(worked_example, district):
     assert re.search(r"得分 90\b", innovative)
     assert "中型" in summary_of(page, "sme_size")
     assert "78" in summary_of(page, "tech_sme")
-    assert "工信部" in page or "号" in page  # source documents of the checks
-    # gaps are not computed for the page: each standard asks for its own when opened
-    assert "差距 1：" not in page
+    # neither checks nor gaps are computed for the page: each standard asks for its checks
+    # when opened, and its checks fragment then asks for the gaps
+    assert 'class="grid checks"' not in page and "差距 1：" not in page
+    checks_url = f"/enterprises/{worked_example.uscc}/checks/specialized_sme/"
+    assert f'hx-get="{checks_url}"' in page
+    fragment = client_for(district).get(checks_url).content.decode()
+    assert "<html" not in fragment and 'class="grid checks"' in fragment
+    assert "工信部" in fragment or "号" in fragment  # source documents of the checks
     gap_url = f"/enterprises/{worked_example.uscc}/gaps/specialized_sme/"
-    assert f'hx-get="{gap_url}"' in page
+    assert f'hx-get="{gap_url}"' in fragment and "差距 1：" not in fragment
 
 
-def checks_of(page: str, standard: str) -> str:
-    start = page.index(f'id="std-{standard}"')
-    return page[start : page.index("</details>", start)]
+def checks_of(client, firm, standard: str) -> str:
+    """One standard's checks fragment, as the profile fetches it when the standard is opened."""
+    response = client.get(f"/enterprises/{firm.uscc}/checks/{standard}/")
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def row_of(section: str, label: str) -> str:
@@ -50,8 +58,8 @@ def row_of(section: str, label: str) -> str:
 
 
 def test_check_values_read_as_people_expect(worked_example, city):
-    page = client_for(city).get(f"/enterprises/{worked_example.uscc}/").content.decode()
-    innovative = checks_of(page, "innovative_sme")
+    client = client_for(city)
+    innovative = checks_of(client, worked_example, "innovative_sme")
     assert "<td>5%</td>" in row_of(innovative, "上年度研发费用总额占营业收入总额比重")
     assert "<td>12%</td>" in row_of(innovative, "上年度主营业务收入增长率")
     assert "<td>55%</td>" in row_of(innovative, "上年度资产负债率")
@@ -60,7 +68,7 @@ def test_check_values_read_as_people_expect(worked_example, city):
     ip_row = row_of(innovative, "与企业主导产品相关的有效知识产权数量")
     assert "<td>—</td>" in ip_row and "未知" not in ip_row
     # a multiple compared with 1.1025 is not a share: stays a number
-    giant = checks_of(page, "little_giant")
+    giant = checks_of(client, worked_example, "little_giant")
     assert "<td>2</td>" in row_of(giant, "近2年营业收入复合增长率不低于5%")
     assert "<td>70%</td>" in row_of(giant, "上年度主营业务收入占营业收入比重不低于90%")
 
@@ -142,6 +150,48 @@ def test_gap_fragment_is_scoped(firms, district, make_user):
     assert own.status_code == 200
 
 
+def test_checks_fragment_is_scoped(firms, district, make_user):
+    zhangdian, boshan = firms
+    url = f"/enterprises/{boshan.uscc}/checks/tech_sme/"
+    response = client_for(district).get(url)
+    assert response.status_code == 404 and boshan.name not in response.content.decode()
+    firm_user = make_user("firm", Role.ENTERPRISE, enterprise=zhangdian)
+    assert client_for(firm_user).get(url).status_code == 404
+    own = client_for(firm_user).get(f"/enterprises/{zhangdian.uscc}/checks/tech_sme/")
+    assert own.status_code == 200 and 'class="grid checks"' in own.content.decode()
+    missing = client_for(district).get(f"/enterprises/{zhangdian.uscc}/checks/no_such/")
+    assert missing.status_code == 404
+
+
+def test_outcome_lines_follow_every_edit(worked_example, city):
+    """The outcome lines are cached by the content of the facts: an edit of a year's figures
+    (a child row; the enterprise row itself is not touched) shows at once, and so does the
+    edit undone."""
+    client = client_for(city)
+    url = f"/enterprises/{worked_example.uscc}/"
+    assert "通过" in summary_of(client.get(url).content.decode(), "innovative_sme")
+    assert "未通过" not in summary_of(client.get(url).content.decode(), "innovative_sme")
+    figures = AnnualFigures.objects.get(enterprise=worked_example, year=2025)
+    rd = figures.rd_expense
+    figures.rd_expense = 0
+    figures.save()
+    assert "未通过" in summary_of(client.get(url).content.decode(), "innovative_sme")
+    figures.rd_expense = rd
+    figures.save()
+    assert "未通过" not in summary_of(client.get(url).content.decode(), "innovative_sme")
+
+
+def test_summary_key(worked_example):
+    facts = registry_facts(enterprise_facts(worked_example.pk))
+    key = summary_key(facts, dt.date(2026, 5, 1))
+    assert key == summary_key(json.loads(json.dumps(facts, default=str)), dt.date(2026, 5, 1))
+    assert key != summary_key(facts, dt.date(2026, 5, 2))  # the date
+    changed = json.loads(json.dumps(facts, default=str))
+    year = max(changed["annual"])
+    changed["annual"][year]["employees"] = 1
+    assert key != summary_key(changed, dt.date(2026, 5, 1))  # any fact, a year's figures too
+
+
 def test_district_official_cannot_open_other_district(firms, district):
     _, boshan = firms
     assert client_for(district).get(f"/enterprises/{boshan.uscc}/").status_code == 404
@@ -165,4 +215,7 @@ def test_profile_query_count(worked_example, city, django_assert_max_num_queries
     client = client_for(city)
     with django_assert_max_num_queries(15):
         response = client.get(f"/enterprises/{worked_example.uscc}/")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/enterprises/{worked_example.uscc}/checks/tech_sme/")
     assert response.status_code == 200

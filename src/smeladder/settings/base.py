@@ -132,6 +132,19 @@ def database_from_env() -> dict:
 
 
 DATABASES = {"default": database_from_env()}
+
+# "assessments": the profile's outcome lines (web/views/profile.py), keyed by the content of a
+# firm's facts, the date and the rulebooks, so an edit can never be answered from a stale entry.
+# On disk under the data directory: shared by every gunicorn worker and kept across restarts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "assessments": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "assessments"),
+        "TIMEOUT": 2 * 24 * 3600,  # keys carry the date: yesterday's entries only wait to go
+        "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -26,3 +26,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # No collected static files in tests: WhiteNoise serves from the apps' folders (finders).
 STATIC_ROOT = None
+
+# Caches in memory: tests write nothing under the data directory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "assessments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}

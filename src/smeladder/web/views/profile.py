@@ -1,18 +1,29 @@
 """企业画像: one firm's facts, yearly figures (table and chart), titles timeline and every
-standard's result with its checks; each standard's gaps are fetched by htmx when the user opens
-it (the gap search is the slow part: hundreds of engine runs per standard). Editing through
-forms: basic facts (officials) and one year's figures (officials, the firm's own user), written
-by registry/actions/edits.py (the importer's checks, audited old → new)."""
+standard's result. The page shows each standard's outcome line only; its checks (value, band,
+points, source) and its gaps are fetched by htmx when the user opens it — the gap search is
+hundreds of engine runs per standard, and rendering every check of seven standards was half the
+page's time. The outcome lines come from the "assessments" cache, keyed by the content of the
+firm's facts, the date and the rulebooks and engine in use (an edit changes the facts, so it
+changes the key: nothing can be served stale); a miss runs the engine once for every standard.
+Editing through forms: basic facts (officials) and one year's figures (officials, the firm's own
+user), written by registry/actions/edits.py (the importer's checks, audited old → new)."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,9 +45,11 @@ from smeladder.registry.actions.edits import (
 from smeladder.registry.interchange.export_facts import enterprise_facts_and_rows, registry_facts
 from smeladder.registry.models import AnnualFigures, Enterprise
 from smeladder.registry.models.titles import TitleCode, TitleLevel, TitleStatus
+from smeladder.standards import engine as engine_module
 from smeladder.standards.cli_assess import CLASS_ZH, OUTCOME_ZH, today_in_china
 from smeladder.standards.engine import assess, assess_all
 from smeladder.standards.gaps import STANDARD_ZH
+from smeladder.standards.result import Result
 from smeladder.standards.rulebook import Rulebook, load_rulebooks, rulebook_for
 
 from ..forms import AnnualFiguresForm, EnterpriseFactsForm
@@ -119,54 +132,136 @@ def check_value(value: Any, passed: bool | None, percent: bool) -> str:
     return shown(value)
 
 
+def _outcome_label(outcome: str, size_class: str | None) -> str:
+    label = OUTCOME_ZH.get(outcome, outcome)
+    if size_class:
+        label += f"（{CLASS_ZH.get(size_class, size_class)}）"
+    return label
+
+
+def _check_rows(result: Result, book: Rulebook | None) -> list[dict[str, Any]]:
+    percents = percent_checks(book) if book is not None else frozenset()
+    checks = []
+    for check in result.checks:
+        d = check.to_dict()
+        if d.get("points_range"):
+            points = shown(d["points_range"])
+        else:
+            points = shown(d["points"]) if d["points"] is not None else "—"
+        if d["max_points"] is not None and points != "—":
+            points += f" / {shown(d['max_points'])}"
+        checks.append(
+            {
+                "label": check.label,
+                "value": check_value(d["value"], check.passed, check.code in percents),
+                "band": check.band or "—",
+                "points": points,
+                "passed": check.passed,
+                "rule": check.rule,
+                "document": check.source.get("document", ""),
+                "article": check.source.get("article", ""),
+                "missing": check.missing,
+                "missing_labels": [fact_label(path) for path in check.missing],
+            }
+        )
+    return checks
+
+
+def result_row(result: Result, book: Rulebook | None) -> dict[str, Any]:
+    """One standard's result for the templates, with its checks."""
+    row = summary_row(_summary(result), book)
+    row["checks"] = _check_rows(result, book)
+    return row
+
+
 def assessment_rows(facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
     """Every standard in force on `on`, with its checks — without gaps (fetched per standard)."""
     books = {b.code: b for b in load_rulebooks()}
-    rows = []
-    for result in assess_all(registry_facts(facts), on):
-        book = books.get(result.rulebook)
-        percents = percent_checks(book) if book is not None else frozenset()
-        outcome = OUTCOME_ZH.get(result.outcome, result.outcome)
-        if result.size_class:
-            outcome += f"（{CLASS_ZH.get(result.size_class, result.size_class)}）"
-        checks = []
-        for check in result.checks:
-            d = check.to_dict()
-            if d.get("points_range"):
-                points = shown(d["points_range"])
-            else:
-                points = shown(d["points"]) if d["points"] is not None else "—"
-            if d["max_points"] is not None and points != "—":
-                points += f" / {shown(d['max_points'])}"
-            checks.append(
-                {
-                    "label": check.label,
-                    "value": check_value(d["value"], check.passed, check.code in percents),
-                    "band": check.band or "—",
-                    "points": points,
-                    "passed": check.passed,
-                    "rule": check.rule,
-                    "document": check.source.get("document", ""),
-                    "article": check.source.get("article", ""),
-                    "missing": check.missing,
-                    "missing_labels": [fact_label(path) for path in check.missing],
-                }
-            )
-        rows.append(
-            {
-                "standard": result.standard,
-                "title": book.title if book is not None else result.standard,
-                "rulebook": result.rulebook,
-                "outcome": result.outcome,
-                "outcome_label": outcome,
-                "score": score_text(result),
-                "route": ROUTE_ZH.get(result.route or "", result.route or "—"),
-                "checks": checks,
-                "missing": result.missing,
-                "missing_labels": [fact_label(path) for path in result.missing],
-            }
-        )
-    return rows
+    return [
+        result_row(result, books.get(result.rulebook))
+        for result in assess_all(registry_facts(facts), on)
+    ]
+
+
+# -- the outcome lines of the profile, cached --------------------------------------------------
+
+#: the engine's code: a deploy that changes how a result is computed changes every cache key
+_ENGINE_DIR = Path(engine_module.__file__).resolve().parent
+_fingerprint: list[Any] = [None, ""]  # the rulebooks it was computed for, and the fingerprint
+
+
+def rulebooks_fingerprint() -> str:
+    """A digest of every rulebook as loaded (codes, dates, checks, bands …) and of the standards
+    engine's source, computed once per set of loaded rulebooks."""
+    books = load_rulebooks()
+    if _fingerprint[0] is not books:
+        digest = hashlib.sha256()
+        for book in books:  # canonical JSON: a repr would vary with the process's hash seed
+            content = dataclasses.asdict(replace(book, path=None))
+            digest.update(json.dumps(content, sort_keys=True, default=_canonical).encode())
+        for source in sorted(_ENGINE_DIR.glob("*.py")):
+            digest.update(source.name.encode() + source.read_bytes())
+        _fingerprint[:] = [books, digest.hexdigest()[:32]]
+    return _fingerprint[1]
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(map(str, value))
+    return str(value)  # dates, decimals
+
+
+def summary_key(engine_facts: dict[str, Any], on: date) -> str:
+    """The cache key of one firm's outcome lines: the content of the facts the engine sees (an
+    edit of any fact, figure, title or award gives a new key), the date and the rulebooks. The
+    cached data holds codes and numbers only, no words, so the language is not part of it."""
+    content = json.dumps(engine_facts, sort_keys=True, default=str, ensure_ascii=False)
+    facts_digest = hashlib.sha256(content.encode()).hexdigest()
+    return f"profile-summary:1:{on.isoformat()}:{rulebooks_fingerprint()}:{facts_digest}"
+
+
+def _summary(result: Result) -> dict[str, Any]:
+    """What the outcome line needs, as plain data (cached)."""
+    return {
+        "standard": result.standard,
+        "rulebook": result.rulebook,
+        "outcome": result.outcome,
+        "size_class": result.size_class,
+        "score": result.score,
+        "score_range": result.score_range,
+        "route": result.route,
+        "missing": list(result.missing),
+    }
+
+
+def summary_row(data: dict[str, Any], book: Rulebook | None) -> dict[str, Any]:
+    """The outcome line of a standard (web/_result_summary.html), in the current language."""
+    route = data["route"]
+    return {
+        "standard": data["standard"],
+        "title": book.title if book is not None else data["standard"],
+        "rulebook": data["rulebook"],
+        "outcome": data["outcome"],
+        "outcome_label": _outcome_label(data["outcome"], data["size_class"]),
+        "score": score_text(SimpleNamespace(score=data["score"], score_range=data["score_range"])),
+        "route": ROUTE_ZH.get(route or "", route or "—"),
+        "missing": data["missing"],
+        "missing_labels": [fact_label(path) for path in data["missing"]],
+    }
+
+
+def summary_rows(facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
+    """Every standard in force on `on`, outcome lines only (no checks), from the cache when
+    these very facts were assessed on this date with these rulebooks before."""
+    engine_facts = registry_facts(facts)
+    cache = caches["assessments"]
+    key = summary_key(engine_facts, on)
+    data = cache.get(key)
+    if data is None:
+        data = [_summary(result) for result in assess_all(engine_facts, on)]
+        cache.set(key, data)
+    books = {b.code: b for b in load_rulebooks()}
+    return [summary_row(d, books.get(d["rulebook"])) for d in data]
 
 
 # -- figures, chart, titles --------------------------------------------------------------------
@@ -266,11 +361,28 @@ def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
         "chart": chart_data(annual),
         "timeline": titles_timeline(children["titles"], today),
         "today": today,
-        "results": assessment_rows(facts, today),
+        "results": summary_rows(facts, today),
         "can_edit_facts": can_edit_facts(request.user, firm),
         "can_edit_figures": can_edit_figures(request.user, firm),
     }
     return render(request, "web/enterprise_profile.html", context)
+
+
+@login_required
+@require_GET
+def enterprise_checks(request: HttpRequest, uscc: str, standard: str) -> HttpResponse:
+    """One standard's checks — value, band, points, rule, source — as an htmx fragment, with
+    the slot that then fetches its gaps; scoped like the profile."""
+    firm = _firm_or_404(request, uscc)
+    facts, _children = enterprise_facts_and_rows(firm.pk)
+    today = today_in_china()
+    try:
+        book = rulebook_for(standard, today, None, firm.division_code)
+    except LookupError:
+        raise Http404(_("该标准今日没有施行中的规则集")) from None
+    result = assess(registry_facts(facts), standard, today)
+    context = {"firm": firm, "standard": standard, "r": result_row(result, book)}
+    return render(request, "web/enterprise_profile_checks.html", context)
 
 
 @login_required
@@ -367,6 +479,11 @@ def edit_figures(request: HttpRequest, uscc: str, year: int | None = None) -> Ht
 
 urlpatterns = [
     path("enterprises/<str:uscc>/", enterprise_profile, name="enterprise_profile"),
+    path(
+        "enterprises/<str:uscc>/checks/<slug:standard>/",
+        enterprise_checks,
+        name="enterprise_checks",
+    ),
     path("enterprises/<str:uscc>/gaps/<slug:standard>/", enterprise_gaps, name="enterprise_gaps"),
     path("enterprises/<str:uscc>/edit/", edit_enterprise, name="enterprise_edit"),
     path("enterprises/<str:uscc>/years/add/", edit_figures, name="enterprise_year_add"),
