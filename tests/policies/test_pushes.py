@@ -195,3 +195,21 @@ def test_the_amount_in_the_body_comes_from_the_stored_match(lib):
     PolicyMatch.objects.filter(pk=lib["m_bs"].pk).update(amount=Decimal("1234567.89"))
     notify_new_matches([(lib["giant"].pk, lib["bs"].pk)])
     assert "123.46 万元" in Notification.objects.get(enterprise=lib["bs"]).body
+
+
+def test_the_sweep_pushes_newly_passing_pairs_once(lib):
+    """With the real sweep (policies/sweep.py): firms whose stored matches are recomputed hear
+    of the items they newly pass — once, however often the sweep runs."""
+    from smeladder.policies.matching import store_matches_for_enterprises
+
+    PolicyMatch.objects.all().delete()  # as before the first sweep
+    on = lib["on"]
+    store_matches_for_enterprises([lib["zd"].pk, lib["zd2"].pk, lib["bs"].pk], on)
+    assert set(
+        PolicyMatch.objects.filter(outcome="pass").values_list("item_id", "enterprise_id")
+    ) == {(lib["giant"].pk, lib["zd"].pk)}  # only 甲 holds the 小巨人 title
+    pushed = Notification.objects.filter(kind=NotificationKind.NEW_ITEM)
+    assert list(pushed.values_list("item_id", "enterprise_id")) == [(lib["giant"].pk, lib["zd"].pk)]
+    assert "100.00 万元" in pushed.get().body
+    store_matches_for_enterprises([lib["zd"].pk], on)
+    assert pushed.count() == 1 and Delivery.objects.count() == 1
