@@ -91,3 +91,25 @@ def test_a_deadline_beyond_the_calendar_is_reported_not_guessed(world, clock):
     assert case.pk in summary.not_computable
     assert "2027" in summary.not_computable[case.pk]
     assert summary.escalated == 0
+
+
+def test_the_job_costs_a_constant_number_of_queries_per_escalated_case(world, clock):
+    """Pinned like Saleor's benchmarks: a change that adds a query per case shows up here (the
+    job escalates thousands of cases on a bad day; see bench/bench_casework.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(n: int) -> int:
+        clock.set("2026-09-01")
+        for _ in range(n):
+            file(world)
+        clock.set("2026-09-09")
+        with CaptureQueriesContext(connection) as ctx:
+            assert actions.run_escalation().escalated == n
+        Case.objects.all().delete()
+        return len(ctx.captured_queries)
+
+    two, five = run(2), run(5)
+    per_case = (five - two) / 3
+    assert per_case == int(per_case) and per_case <= 18
+    assert two - 2 * per_case <= 2  # the candidate read: cases and their events

@@ -51,13 +51,14 @@ def locked_case(case: Case | int, actor: Any) -> Case:
     the job — sees every case)."""
     pk = case.pk if isinstance(case, Case) else case
     user, _label = actor_fields(actor)
-    queryset = Case.objects.select_related("enterprise", "department")
+    queryset = Case.objects.all()
     if user is not None:
         queryset = queryset.for_user(user)
-    found = queryset.select_for_update().filter(pk=pk).first()
-    if found is None:
+    # the lock is taken without select_related: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of an outer join (department), and MariaDB has no FOR UPDATE OF to narrow it
+    if not queryset.select_for_update().filter(pk=pk).values_list("pk", flat=True):
         raise OutOfScope(f"诉求 #{pk} 不存在或不在您的管辖范围内")
-    return found
+    return Case.objects.select_related("enterprise", "department").get(pk=pk)
 
 
 def log_event(

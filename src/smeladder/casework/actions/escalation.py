@@ -155,17 +155,20 @@ def _handle_overdue(case_id: int, today: dt.date, at: dt.datetime, summary: JobS
         assert deadline.due_on is not None
         missed_level = case.level
         new = next_level(missed_level)
-        notice, created = SupervisionNotice.objects.get_or_create(
-            case=case,
-            level=missed_level,
-            due_on=deadline.due_on,
-            defaults={
-                "escalated_to": new or "",
-                "issued_at": at,
-                "text": _notice_text(case, deadline.due_on, new),
-            },
-        )
-        if created:
+        # the case row is locked, so a plain check-then-insert cannot race (and the unique
+        # constraint stands behind it); cheaper than get_or_create's savepoints
+        notice = SupervisionNotice.objects.filter(
+            case=case, level=missed_level, due_on=deadline.due_on
+        ).first()
+        if notice is None:
+            notice = SupervisionNotice.objects.create(
+                case=case,
+                level=missed_level,
+                due_on=deadline.due_on,
+                escalated_to=new or "",
+                issued_at=at,
+                text=_notice_text(case, deadline.due_on, new),
+            )
             summary.notices += 1
             log_event(
                 case,
