@@ -173,3 +173,22 @@ def test_the_demo_against_a_plain_reading(db, clock):
         assert figures(county)["backlog"] == sum(c.state in OPEN_STATES for c in mine)
     # the demo shows every state
     assert {c.state for c in cases} == set(State.values)
+
+
+def test_the_refresh_command_and_job(world, clock):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from smeladder.casework.models import CaseMetricRefresh
+    from smeladder.casework.tasks import refresh_case_metrics_job
+
+    clock.set("2026-09-29")
+    file(world)
+    out = StringIO()
+    call_command("refresh_case_metrics", stdout=out)
+    assert "诉求统计" in out.getvalue()
+    assert figures()["backlog"] == 1
+    assert refresh_case_metrics_job.enqueue("2026-09-30").return_value["rows"] > 0
+    assert CaseMetricRefresh.objects.count() == 2
+    assert set(CaseMetric.objects.values_list("on", flat=True)) == {D(2026, 9, 30)}
