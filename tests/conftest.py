@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 
 @pytest.fixture
@@ -21,3 +23,18 @@ def make_user(db):
         )
 
     return make
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """One transaction around the rest of a module, rolled back after its last test — what
+    Django's TestCase.setUpTestData does for a class: data built once in a module-scoped fixture
+    that depends on this one is seen by every later test of the module, and each test's own
+    transaction (a savepoint inside this one) still undoes whatever the test changes.
+
+    Only for modules whose tests all use `db` (not `transactional_db` or `live_server`), and
+    mind that the data stays until the module ends: a test that needs an empty database must come
+    before the first test that uses the fixture."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "demo-pass-for-tests"
 
 
-@pytest.fixture
-def demo_city():
+@pytest.fixture(scope="module")
+def demo_city(module_transaction):
+    """Built once for the module (rolled back after it); each test's changes are undone."""
     call_command("demo", enterprises=300, seed=3, stdout=StringIO())
 
 
@@ -23,6 +24,16 @@ def run() -> str:
     with override_settings(DEMO_PASSWORD=PASSWORD):
         call_command("demo_accounts", stdout=out, stderr=StringIO())
     return out.getvalue()
+
+
+def test_works_on_an_empty_registry():
+    # first in the module: the tests below share one demo city until the module ends
+    assert not Enterprise.objects.exists()
+    err = StringIO()
+    with override_settings(DEMO_PASSWORD=PASSWORD):
+        call_command("demo_accounts", stdout=StringIO(), stderr=err)
+    assert User.objects.get(username="demo_firm").enterprise is None
+    assert "smeladder demo" in err.getvalue()
 
 
 def test_four_accounts_with_roles_scopes_and_password(demo_city):
@@ -70,11 +81,3 @@ def test_idempotent_and_resets_changes(demo_city):
     user.refresh_from_db()
     assert user.check_password(PASSWORD) and user.is_active
     assert user.division_prefix == "370303"
-
-
-def test_works_on_an_empty_registry():
-    err = StringIO()
-    with override_settings(DEMO_PASSWORD=PASSWORD):
-        call_command("demo_accounts", stdout=StringIO(), stderr=err)
-    assert User.objects.get(username="demo_firm").enterprise is None
-    assert "smeladder demo" in err.getvalue()

@@ -90,10 +90,15 @@ def reference(on: dt.date) -> Counter:
     return out
 
 
+@pytest.fixture(scope="module")
+def demo_city(module_transaction) -> None:
+    """One 600-firm demo city for every date (built once, rolled back after the module)."""
+    call_command("demo", enterprises=600, seed=7, stdout=StringIO())
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("on", DATES, ids=str)
-def test_collectors_match_python(on: dt.date) -> None:
-    call_command("demo", enterprises=600, seed=7, stdout=StringIO())
+def test_collectors_match_python(demo_city: None, on: dt.date) -> None:
     assert Title.objects.values("status").distinct().count() >= 3  # active, expired, …
     rows = Counter()
     for r in collect_all(on):
