@@ -104,3 +104,21 @@ def test_anonymous_is_refused_as_json(db, client_for):
     response = client_for(None).post(URL, e1(), format="json")
     assert response.status_code in (401, 403)
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_plain_json_is_what_the_renderer_writes(users, client_for):
+    """The results are written to JSON once; the bytes are those DRF's JSONRenderer gives for the
+    same data (compact, UTF-8, decimals and dates as strings)."""
+    from rest_framework.renderers import JSONRenderer
+
+    lines = [line for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    body = {"facts": [json.loads(line) for line in lines], "on": "2026-05-01", "gaps": False}
+    response = client_for("partner").post(URL, body, format="json")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert len(data) >= 6 * 5
+    assert response.content == JSONRenderer().render(data)
+    indented = client_for("partner").post(
+        URL, body, format="json", HTTP_ACCEPT="application/json; indent=2"
+    )
+    assert indented.status_code == 200 and json.loads(indented.content) == data

@@ -8,10 +8,22 @@ import json
 import re
 
 from smeladder.accounts.models import Role
-from smeladder.registry.interchange.export_facts import enterprise_facts, registry_facts
-from smeladder.registry.models import AnnualFigures, Title
+from smeladder.registry.interchange.export_facts import (
+    enterprise_facts,
+    enterprise_facts_and_rows,
+    registry_facts,
+)
+from smeladder.registry.models import (
+    AnnualFigures,
+    Award,
+    Enterprise,
+    EquityFinancing,
+    MakerChinaResult,
+    PlatformScore,
+    Title,
+)
 from smeladder.standards import gaps as gaps_module
-from smeladder.web.views.profile import check_value, summary_key
+from smeladder.web.views.profile import check_value, firm_facts_and_rows, summary_key
 
 from .conftest import client_for
 
@@ -190,6 +202,37 @@ def test_summary_key(worked_example):
     year = max(changed["annual"])
     changed["annual"][year]["employees"] = 1
     assert key != summary_key(changed, dt.date(2026, 5, 1))  # any fact, a year's figures too
+
+
+def test_prepared_queries_read_what_the_export_reads(db, tmp_path, firms):
+    """The profile's prepared queries give exactly the export's facts and rows (values, types,
+    order), for the six worked examples (awards, financing, platform scores, 创客中国 …)."""
+    from django.core.management import call_command
+
+    from .conftest import EXAMPLES, valid_uscc
+
+    records = [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines()]
+    for n, record in enumerate(records):
+        record["uscc"] = valid_uscc(f"91370303MA3CF{n:03d}P")
+        record.pop("expert_scores", None)  # the engine's input, not a registry fact
+        record["industry_code"] = "C3484"  # one of the examples has a code from a later list
+    records[0]["awards"] = [  # ranks sorted with NULL first, as the export sorts them
+        {"level": "provincial", "year": 2024, "rank": 2},
+        {"level": "provincial", "year": 2024},
+        {"level": "national", "year": 2023, "rank": 1},
+    ]
+    records[0]["maker_china"] = [{"year": 2024, "group": "top500"}]
+    path = tmp_path / "examples.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    call_command("import", str(path))
+    firms = list(Enterprise.objects.all())
+    assert len(firms) >= 8
+    for model in (Award, EquityFinancing, MakerChinaResult, PlatformScore):
+        assert model.objects.exists()  # every child table has rows to compare
+    for firm in firms:
+        expected = enterprise_facts_and_rows(firm.pk)
+        got = firm_facts_and_rows(firm.pk)
+        assert got == expected and repr(got) == repr(expected)
 
 
 def test_district_official_cannot_open_other_district(firms, district):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -100,4 +102,19 @@ class AssessView(APIView):
                 fields=fields,
                 extra={"problems": problems},
             ) from None
-        return Response(json.loads(json.dumps([r.to_dict() for r in results], default=str)))
+        # Decimals and dates as strings (default=str), written once: when the client takes
+        # plain JSON (every machine client), these bytes are what JSONRenderer would write from
+        # the parsed copy, without parsing and writing 45 KB a second time (~10 % of the
+        # request besides the engine).
+        text = json.dumps(
+            [r.to_dict() for r in results],
+            default=str,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
+        media = getattr(request, "accepted_media_type", "") or ""
+        if isinstance(request.accepted_renderer, JSONRenderer) and "indent" not in media:
+            text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            return HttpResponse(text.encode(), content_type=JSONRenderer.media_type)
+        return Response(json.loads(text))

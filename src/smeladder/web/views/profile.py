@@ -25,6 +25,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
+from django.db import connections
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -42,8 +44,17 @@ from smeladder.registry.actions.edits import (
     edit_year,
     scoped_firm,
 )
-from smeladder.registry.interchange.export_facts import enterprise_facts_and_rows, registry_facts
-from smeladder.registry.models import AnnualFigures, Enterprise
+from smeladder.registry.interchange import export_facts
+from smeladder.registry.interchange.export_facts import facts_object, registry_facts
+from smeladder.registry.models import (
+    AnnualFigures,
+    Award,
+    Enterprise,
+    EquityFinancing,
+    MakerChinaResult,
+    PlatformScore,
+    Title,
+)
 from smeladder.registry.models.titles import TitleCode, TitleLevel, TitleStatus
 from smeladder.standards import engine as engine_module
 from smeladder.standards.cli_assess import CLASS_ZH, OUTCOME_ZH, today_in_china
@@ -73,6 +84,82 @@ def _firm_or_404(request: HttpRequest, uscc: str) -> Enterprise:
         return scoped_firm(request.user, uscc)
     except OutOfScope:
         raise Http404(_("未找到该企业，或不在您的管辖范围内")) from None
+
+
+# -- one firm's facts, read with queries compiled once ---------------------------------------
+
+#: stands for the enterprise's id while a query is compiled; replaced by the real id when run
+_SENTINEL = -4_200_000_017
+
+
+class _PreparedValues:
+    """A ``.values()`` query by one enterprise id, compiled to SQL once per process and database
+    alias and then only executed: rows come back as ``.values()`` gives them (Django's own
+    converters: dates, decimals, booleans, JSON). Compiling is most of what a small query costs
+    through the ORM (about 1.5 ms each here, against 0.1 ms to run it), and the profile and its
+    fragments read the same eight queries on every request."""
+
+    def __init__(self, make: Any) -> None:
+        self.make = make  # id -> QuerySet, filtered by that id
+        self.compiled: dict[str, tuple[str, list[str], list[tuple[int, list[Any], Any]]]] = {}
+
+    def _compile(self, alias: str) -> tuple[str, list[str], list[tuple[int, list[Any], Any]]]:
+        queryset: QuerySet = self.make(_SENTINEL).using(alias)
+        query = queryset.query
+        compiler = query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        if list(params) != [_SENTINEL]:
+            raise RuntimeError(f"a prepared query takes the id alone, not {params!r}")
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        converters = [(i, c, e) for i, (c, e) in compiler.get_converters(fields).items()]
+        return sql, names, converters
+
+    def rows(self, pk: int, alias: str = "default") -> list[dict[str, Any]]:
+        if alias not in self.compiled:
+            self.compiled[alias] = self._compile(alias)
+        sql, names, converters = self.compiled[alias]
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            fetched = cursor.fetchall()
+        out = []
+        for raw in fetched:
+            row = list(raw)
+            for i, convs, expression in converters:
+                value = row[i]
+                for convert in convs:
+                    value = convert(value, expression, connection)
+                row[i] = value
+            out.append(dict(zip(names, row, strict=True)))
+        return out
+
+
+def _child(model: Any, *order: Any) -> _PreparedValues:
+    return _PreparedValues(
+        lambda pk: model.objects.filter(enterprise_id=pk).order_by("enterprise_id", *order).values()
+    )
+
+
+#: the same rows, in the same order, as export_facts.enterprise_facts_and_rows reads
+_FIRM = _PreparedValues(
+    lambda pk: Enterprise.objects.filter(pk=pk).values(*export_facts._ENTERPRISE_COLUMNS)
+)
+_CHILDREN = {
+    "annual": _child(AnnualFigures, "year"),
+    "equity_financing": _child(EquityFinancing, "year"),
+    "platform_score": _child(PlatformScore, "year"),
+    "titles": _child(Title, "valid_from", "code", "level"),
+    "awards": _child(Award, "year", "level", F("rank").asc(nulls_first=True)),
+    "maker_china": _child(MakerChinaResult, "year", "group"),
+}
+
+
+def firm_facts_and_rows(pk: int) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """export_facts.enterprise_facts_and_rows, with the queries prepared (7 queries)."""
+    (row,) = _FIRM.rows(pk)
+    children = {name: query.rows(pk) for name, query in _CHILDREN.items()}
+    return facts_object(row, children), children
 
 
 # -- how checks are shown ----------------------------------------------------------------------
@@ -346,7 +433,7 @@ def titles_timeline(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
 @require_GET
 def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
     firm = _firm_or_404(request, uscc)
-    facts, children = enterprise_facts_and_rows(firm.pk)
+    facts, children = firm_facts_and_rows(firm.pk)
     today = today_in_china()
     annual = children["annual"]
     industry = industry_class(firm.industry_code) if firm.industry_code else None
@@ -374,7 +461,7 @@ def enterprise_checks(request: HttpRequest, uscc: str, standard: str) -> HttpRes
     """One standard's checks — value, band, points, rule, source — as an htmx fragment, with
     the slot that then fetches its gaps; scoped like the profile."""
     firm = _firm_or_404(request, uscc)
-    facts, _children = enterprise_facts_and_rows(firm.pk)
+    facts, _children = firm_facts_and_rows(firm.pk)
     today = today_in_china()
     try:
         book = rulebook_for(standard, today, None, firm.division_code)
@@ -390,7 +477,7 @@ def enterprise_checks(request: HttpRequest, uscc: str, standard: str) -> HttpRes
 def enterprise_gaps(request: HttpRequest, uscc: str, standard: str) -> HttpResponse:
     """One standard's verified gaps (an htmx fragment), scoped like the profile."""
     firm = _firm_or_404(request, uscc)
-    facts, _children = enterprise_facts_and_rows(firm.pk)
+    facts, _children = firm_facts_and_rows(firm.pk)
     today = today_in_china()
     try:
         rulebook_for(standard, today, None, firm.division_code)
