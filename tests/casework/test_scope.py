@@ -102,3 +102,24 @@ def test_district_officials_escalate_in_their_district_only(world, clock):
     with pytest.raises(actions.NotAllowed):
         actions.escalate(case, world.hr_staff)  # the department does not escalate itself
     actions.escalate(case, world.zhangdian)
+
+
+def test_an_anonymous_user_sees_and_does_nothing(world, clock):
+    from django.contrib.auth.models import AnonymousUser
+
+    case = file(world)
+    with pytest.raises(actions.OutOfScope):
+        actions.accept(case, AnonymousUser())
+    with pytest.raises(actions.NotAllowed):
+        actions.file_case(AnonymousUser(), world.zd, category="talent", description="x")
+    assert not Case.objects.for_user(AnonymousUser()).exists()
+
+
+def test_the_platform_acts_as_a_named_system_actor(world, clock):
+    # jobs, imports and the demo pass a name, never a user; pages always pass request.user
+    case = actions.file_case("热线导入", world.zd, category="talent", description="热线来电")
+    assert (case.channel, case.filed_by) == ("hotline", None)
+    actions.accept(case, "热线导入")
+    event = case.events.last()
+    assert (event.actor, event.actor_label) == (None, "热线导入")
+    assert case.messages.filter(recipient=world.firm).exists()

@@ -1,7 +1,10 @@
-"""Casework of the demo city: departments and rules for the prefecture, a demo caseworker and
-department staff (log-ins disabled: they act in the history, people log in with the demo
-accounts), about 50 cases filed over the last ten weeks in every state, the daily escalation
-job run over those weeks, liaison officers, visits and service packages, then the metrics.
+"""Casework of the demo city: departments and rules for the prefecture, about 50 cases filed over
+the last ten weeks in every state, the daily escalation job run over those weeks, visits and
+service packages (and liaison pairings, when officials already exist), then the metrics.
+
+The history is written by the platform acting as "演示数据" (a system actor): the demo creates
+no log-ins — the people who log in are the demo accounts (`smeladder demo_accounts`), which see
+these cases through their scope, the demo firm among them.
 
 Everything goes through the actions, at the moments of a simulated clock (`clock_at`), so the
 event log, the notifications and the due dates are exactly what real use would have produced.
@@ -29,7 +32,7 @@ from .metrics import refresh_metrics
 from .models import Case, Department, RoutingRule, ServiceKind, ServiceStatus
 
 DAYS_OF_HISTORY = 70
-CASEWORKER = "demo_caseworker"
+ACTOR = "演示数据"  # the system actor of the demo history
 
 #: category → the city department that handles it
 CITY_DEPARTMENTS = {
@@ -71,14 +74,6 @@ def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59)), SHANGHAI)
 
 
-def _staff(username: str, **fields: Any) -> User:
-    # update_or_create: a demo rebuilt for another prefecture moves its caseworker there
-    user, _ = User.objects.update_or_create(username=username, defaults=fields)
-    user.set_unusable_password()
-    user.save()
-    return user
-
-
 def _organisation(prefecture: str, district: str) -> dict[str, Any]:
     city = prefecture[:4]
     departments: dict[str, Department] = {}
@@ -99,9 +94,6 @@ def _organisation(prefecture: str, district: str) -> dict[str, Any]:
             name=name, division_prefix=city, defaults={"owns_level": level}
         )
         departments[f"level:{level}"] = dept
-    for dept in departments.values():
-        staff = _staff(f"demo_dept_{dept.pk:03d}", role=Role.PARTNER, organisation=dept.name)
-        dept.members.add(staff)
     return departments
 
 
@@ -169,7 +161,7 @@ def _plan(
     return steps
 
 
-def _act(case: Case, kind: str, worker: User) -> None:
+def _act(case: Case, kind: str, worker: str) -> None:
     if kind == "rate_good":
         actions.rate(case, worker, random.Random(case.pk).choice(["satisfied", "fairly"]))
     elif kind == "rate_bad":
@@ -201,7 +193,7 @@ def build_casework_demo(
     start = today - dt.timedelta(days=DAYS_OF_HISTORY)
     with transaction.atomic():
         _organisation(prefecture, district)
-        worker = _staff(CASEWORKER, role=Role.CITY_OFFICIAL, division_prefix=prefecture[:4])
+        worker = ACTOR
         firms = _firms(prefecture, district, cases, rng)
         if not firms:
             return DemoReport(0, Department.objects.count(), 0, 0)
@@ -234,12 +226,19 @@ def build_casework_demo(
 
 
 def _liaison(
-    firms: list[Enterprise], worker: User, start: dt.date, today: dt.date, rng: random.Random
+    firms: list[Enterprise], worker: str, start: dt.date, today: dt.date, rng: random.Random
 ) -> int:
     visits = 0
     kinds = list(ServiceKind.values)
+    officers = list(
+        User.objects.filter(
+            role__in=(Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL), is_active=True
+        ).exclude(division_prefix="")
+    )
     for firm in firms[:12]:
-        actions.assign_liaison(worker, firm, worker, start)
+        covering = [o for o in officers if firm.division_code.startswith(o.division_prefix)]
+        if covering:  # a rebuilt demo pairs firms with the officials that exist by then
+            actions.assign_liaison(worker, firm, covering[0], start)
         day = start + dt.timedelta(days=rng.randint(0, DAYS_OF_HISTORY))
         with clock_at(_moment(min(day, today), rng)):
             opens = rng.random() < 0.2

@@ -11,6 +11,13 @@ from smeladder.accounts.roles import in_scope, is_admin
 from .models import Case
 
 
+def is_system(actor: Any) -> bool:
+    """The platform itself acting — a job, an import, the demo — named by a string (e.g.
+    "escalate_cases"). It may do whatever an authorised person could. Pages and the API always
+    pass the logged-in user (an anonymous one is a user too, and is refused), never a string."""
+    return isinstance(actor, str) and bool(actor)
+
+
 def is_requester(user: Any, case: Case) -> bool:
     """The firm's own user."""
     return bool(
@@ -33,6 +40,8 @@ def is_department_member(user: Any, case: Case) -> bool:
 def is_handler(user: Any, case: Case) -> bool:
     """Works the case: an admin, an official whose area holds the firm, or a member of the
     department the case is assigned to."""
+    if is_system(user):
+        return True
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if is_admin(user) or in_scope(user, case.enterprise.division_code):
@@ -43,6 +52,8 @@ def is_handler(user: Any, case: Case) -> bool:
 def is_supervisor(user: Any, case: Case) -> bool:
     """May escalate by hand: officials of the firm's area (a department does not promote its own
     case up the ladder; it can only hand it on with a reason, which handlers may)."""
+    if is_system(user):
+        return True
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from smeladder.accounts.audit import record
 
 from ..models import Case, CaseEvent
+from ..permissions import is_system
 from .errors import OutOfScope
 
 SYSTEM = "system"
@@ -48,12 +49,11 @@ def actor_fields(actor: Any) -> tuple[Any, str]:
 
 def locked_case(case: Case | int, actor: Any) -> Case:
     """The case again, locked for the transaction, if the actor may see it (a system actor —
-    the job — sees every case)."""
+    the job, the demo — sees every case)."""
     pk = case.pk if isinstance(case, Case) else case
-    user, _label = actor_fields(actor)
     queryset = Case.objects.all()
-    if user is not None:
-        queryset = queryset.for_user(user)
+    if not is_system(actor):  # an anonymous user sees nothing, like any scoped query
+        queryset = queryset.for_user(actor)
     # the lock is taken without select_related: PostgreSQL refuses FOR UPDATE on the nullable
     # side of an outer join (department), and MariaDB has no FOR UPDATE OF to narrow it
     if not queryset.select_for_update().filter(pk=pk).values_list("pk", flat=True):

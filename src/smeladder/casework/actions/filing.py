@@ -13,7 +13,7 @@ from smeladder.registry.models import Enterprise
 
 from .. import attachments, rules
 from ..models import Attachment, Case, Category, Channel, Level, State, Urgency
-from ..permissions import is_handler, is_requester
+from ..permissions import is_handler, is_requester, is_system
 from .common import actor_fields, locked_case, log_event, now
 from .errors import InvalidInput, NotAllowed, OutOfScope
 
@@ -47,8 +47,10 @@ def file_case(
         raise OutOfScope(f"企业 #{firm_id} 不存在或不在您的管辖范围内")
     user, _label = actor_fields(actor)
     if user is None:
-        raise NotAllowed("诉求须由企业用户或工作人员提交")
-    if user.role == Role.ENTERPRISE:
+        if not is_system(actor):
+            raise NotAllowed("诉求须由企业用户或工作人员提交")
+        channel = channel or Channel.HOTLINE  # e.g. an import of 12345 hotline tickets
+    elif user.role == Role.ENTERPRISE:
         if user.enterprise_id != firm.pk:
             raise OutOfScope(f"企业 #{firm_id} 不存在或不在您的管辖范围内")
         channel = channel or Channel.WEB
@@ -93,7 +95,7 @@ def file_case(
         log_event(
             case,
             "filed",
-            user,
+            actor,
             at=at,
             to_state=State.SUBMITTED,
             note="" if department else "无匹配的分办规则，待工作人员指派",
@@ -137,7 +139,7 @@ def add_attachment(case: Case | int, actor: Any, name: str, content: IO[bytes]) 
         if not (is_requester(actor, locked) or is_handler(actor, locked)):
             raise NotAllowed("只有提出诉求的企业或承办人员可以上传附件")
         at = now()
-        row = _store(locked, actor, name, content, at)
+        row = _store(locked, actor_fields(actor)[0], name, content, at)
         log_event(
             locked,
             "attachment",

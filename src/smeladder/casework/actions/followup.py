@@ -90,7 +90,11 @@ def log_follow_up(case: Case | int, actor: Any, summary: str, contact: str = "")
             raise NotAllowed(f"只有承办部门或辖区工作人员可以登记回访（诉求 #{locked.pk}）")
         at = now()
         call = FollowUpCall.objects.create(
-            case=locked, called_by=actor, called_at=at, contact=contact.strip(), summary=summary
+            case=locked,
+            called_by=actor_fields(actor)[0],
+            called_at=at,
+            contact=contact.strip(),
+            summary=summary,
         )
         log_event(
             locked,
@@ -108,9 +112,11 @@ def log_follow_up(case: Case | int, actor: Any, summary: str, contact: str = "")
 def add_follower(case: Case | int, actor: Any, user: User | None = None) -> Follower:
     """Follow a case (yourself), or — for a handler — add someone else who may see it."""
     target = user or actor
+    if not isinstance(target, User):
+        raise InvalidInput("请指定关注人")
     with transaction.atomic():
         locked = locked_case(case, actor)
-        if target.pk != actor.pk and not is_handler(actor, locked):
+        if target != actor and not is_handler(actor, locked):
             raise NotAllowed("只有承办人员可以为他人添加关注")
         if not Case.objects.for_user(target).filter(pk=locked.pk).exists():
             raise InvalidInput(f"用户 {target.get_username()} 无权查看诉求 #{locked.pk}，不能关注")

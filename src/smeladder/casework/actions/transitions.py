@@ -18,8 +18,8 @@ from django.db import transaction
 
 from .. import rules
 from ..models import Case, State
-from ..permissions import is_handler, is_requester
-from .common import actor_fields, locked_case, log_event, now
+from ..permissions import is_handler, is_requester, is_system
+from .common import locked_case, log_event, now
 from .errors import IllegalTransition, NotAllowed
 
 
@@ -73,12 +73,11 @@ def check_allowed(case: Case, kind: str, actor: Any) -> Transition:
             f"诉求 #{case.pk} 当前状态为「{State(case.state).label}」，不能{t.label}；"
             f"只有{_states(t.sources)}的诉求可以{t.label}"
         )
-    user, _label = actor_fields(actor)
     allowed = {
-        "system": user is None,
-        "handler": user is not None and is_handler(user, case),
-        "requester": user is not None and is_requester(user, case),
-        "either": user is not None and (is_requester(user, case) or is_handler(user, case)),
+        "system": is_system(actor),
+        "handler": is_handler(actor, case),
+        "requester": is_system(actor) or is_requester(actor, case),
+        "either": is_requester(actor, case) or is_handler(actor, case),
     }[t.who]
     if not allowed:
         raise NotAllowed(f"只有{WHO_ZH[t.who]}可以{t.label}（诉求 #{case.pk}）")
