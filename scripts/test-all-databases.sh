@@ -3,8 +3,8 @@
 # database fails the run; locally it is reported and that backend is left out.
 #
 # The three suites run at the same time, each in its own pytest process with its own log
-# (TEST_LOG_DIR, default var/test-logs), its own pytest temporary directory and its own screenshot
-# folder; each server gets its own test database (test_smeladder_<pid>, settings/test.py). The
+# (TEST_LOG_DIR, default var/test-logs), pytest temporary directory, SMELADDER_DATA_DIR and
+# screenshot folder; each server gets its own test database (test_smeladder_<pid>). The
 # logs are printed in full once all have finished, then one summary line per database with its
 # time. PARALLEL=0 runs them one after another (same logs and summary). Arguments are passed to
 # every pytest (e.g. a path or -k to run part of the suite on all three databases).
@@ -42,8 +42,9 @@ minutes() {  # seconds -> "7m 12s"
 start_suite() {  # label [pytest args…]: pytest in the background, output to its own log
     local label=$1
     shift
-    rm -rf "$LOG_DIR/tmp-$label"
+    rm -rf "$LOG_DIR/tmp-$label" "$LOG_DIR/data-$label"
     DATABASE_URL="${url_of[$label]}" SMELADDER_SCREENSHOTS="$SHOTS/$label" \
+        SMELADDER_DATA_DIR="$LOG_DIR/data-$label" \
         $BIN/pytest -p no:cacheprovider -q --durations=15 --basetemp="$LOG_DIR/tmp-$label" "$@" \
         >"$LOG_DIR/$label.log" 2>&1 &
     pid_of[$label]=$!
@@ -70,7 +71,7 @@ stop_suites() {  # Ctrl-C / TERM: end our own pytest processes, by pid
 }
 trap stop_suites INT TERM
 
-mkdir -p "$LOG_DIR"
+mkdir -p "$LOG_DIR" && LOG_DIR=$(cd "$LOG_DIR" && pwd)  # absolute: SMELADDER_DATA_DIR
 for pair in "sqlite sqlite://:memory:" "postgresql $PG_URL" "mariadb $MYSQL_URL"; do
     label=${pair%% *} url=${pair#* }
     if ! reachable "$url"; then
@@ -100,7 +101,7 @@ for label in "${labels[@]}"; do
     result=$(grep -E ' in [0-9.]+s( \([0-9:]+\))?( =+)?$' "$LOG_DIR/$label.log" | tail -1 | tr -d '=' | xargs)
     if [ "${rc_of[$label]}" = 0 ]; then
         summary+=("$label: passed — ${result:-?} — $(minutes "${took[$label]}")")
-        rm -rf "$LOG_DIR/tmp-$label"
+        rm -rf "$LOG_DIR/tmp-$label" "$LOG_DIR/data-$label"
     else
         status=1
         summary+=("$label: FAILED (exit ${rc_of[$label]}) — ${result:-no pytest summary} — $(minutes "${took[$label]}")")
