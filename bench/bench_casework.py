@@ -57,6 +57,9 @@ with transaction.atomic():
     _organisation("370300", "370303")
     filer = User.objects.create(username="bench_official", role=Role.CITY_OFFICIAL,
                                 division_prefix="3703")
+    for dept in Department.objects.all():
+        dept.members.add(User.objects.create(username=f"bench_dept_{{dept.pk}}",
+                                             role=Role.PARTNER))
     firms = list(Enterprise.objects.values_list("pk", "division_code"))
     days = [TODAY - dt.timedelta(days=d) for d in range(1, 29)]
     days = [d for d in days if is_working_day(d)]
