@@ -16,7 +16,14 @@
      page loads) from the same server;
    - 企业画像 ``GET /enterprises/<uscc>/`` signed in as the city official ``zibo_city`` (login form
      with its CSRF token; one session shared by the clients, since signing in costs a password
-     hash), rotating through 500 firms of the city;
+     hash). The page's outcome lines come from the "assessments" cache (keyed by the content of
+     the firm's facts, the date and the rulebooks; files under the data directory, shared by the
+     workers), so it is measured twice:
+     * cold cache: the cache emptied just before the run, every request a firm not asked for
+       before (the city's firms outside the warm set, in turn; if a run asks for more pages than
+       there are such firms, the repeats are counted and named in the row);
+     * warm cache: 500 other firms in turn, each page asked for once (one client) just before
+       the run, so their outcome lines are cached as after any earlier visit that day;
    - ``POST /api/v1/assess?on=2026-05-01&gaps=false`` with token auth, the body one firm's facts
      from docs/examples/standards-worked-examples.jsonl (the six §9 firms in turn; every standard
      in force): results with their checks, no gap search;
@@ -38,8 +45,10 @@ all — includes the cost of generating the load."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.web_load.server import (
+    HOST,
     ROOT,
     Gunicorn,
     api_token,
@@ -79,13 +89,13 @@ def _log(message: str) -> None:
     print(f"  [web] {message}", file=sys.stderr, flush=True)
 
 
-def _requests(port: int, firms: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _requests(port: int, warm: list[str], cold: list[str]) -> dict[str, list[dict[str, Any]]]:
     cookie = session_login(port, OFFICIAL)
     token = api_token(port, OFFICIAL)
     facts = [line for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {
-        "static": [{"method": "GET", "path": STATIC_PATH, "headers": {}, "expect": "htmx"}],
-        "profile": [
+
+    def profiles(firms: list[str]) -> list[dict[str, Any]]:
+        return [
             {
                 "method": "GET",
                 "path": f"/enterprises/{uscc}/",
@@ -93,7 +103,12 @@ def _requests(port: int, firms: list[str]) -> dict[str, list[dict[str, Any]]]:
                 "expect": uscc,
             }
             for uscc in firms
-        ],
+        ]
+
+    return {
+        "static": [{"method": "GET", "path": STATIC_PATH, "headers": {}, "expect": "htmx"}],
+        "profile_cold": profiles(cold),
+        "profile": profiles(warm),
         **{
             name: [
                 {
@@ -173,6 +188,8 @@ def _rows(
     if clients == GOAL_NO_ERRORS_CLIENTS:  # any error at all, warm-up included, misses it
         met = r["errors"] == 0 and warmup_errors == 0
         errors += f" (goal none: {'met' if met else 'MISSED'})"
+    if r.get("repeats") and label.startswith("企业画像") and "cold" in label:
+        errors += f"; {r['repeats']:,} of {r['all_requests']:,} pages were repeats (warm)"
     rows = [
         {
             "name": f"{label}, {clients} clients: throughput, {errors}",
@@ -220,20 +237,52 @@ def _rows(
 
 
 LABELS = {
-    "profile": "企业画像 GET /enterprises/<uscc>/ (city official)",
+    "profile_cold": "企业画像 GET /enterprises/<uscc>/ (city official), cold cache: first visits",
+    "profile": "企业画像 GET /enterprises/<uscc>/ (city official), warm cache: 500 firms",
     "assess": "POST /api/v1/assess, gaps=false (token, one firm)",
     "assess_gaps": "POST /api/v1/assess, gaps=true (token, one firm)",
 }
 
 
+def _clear_cache(data_dir: str) -> None:
+    """Empty the "assessments" cache (its files; the server recreates the folder)."""
+    shutil.rmtree(Path(data_dir) / "cache" / "assessments", ignore_errors=True)
+
+
+def _prime(port: int, requests: list[dict[str, Any]]) -> None:
+    """Ask for each page once, one at a time: their outcome lines are cached afterwards."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        for r in requests:
+            conn.request(r["method"], r["path"], headers=r["headers"])
+            answer = conn.getresponse()
+            answer.read()
+            if answer.status != 200:
+                raise RuntimeError(f"priming {r['path']}: HTTP {answer.status}")
+    finally:
+        conn.close()
+
+
 def _measure(
-    server: Gunicorn, name: str, clients: int, requests: list[dict[str, Any]], last: bool
+    server: Gunicorn,
+    name: str,
+    clients: int,
+    requests: list[dict[str, Any]],
+    last: bool,
+    data_dir: str,
 ) -> dict[str, Any]:
     server.wait_idle()
+    if name == "profile_cold":
+        _clear_cache(data_dir)
+    elif name == "profile":
+        _prime(server.port, requests)
+        server.wait_idle()
     cpu = server.cpu_seconds()
     result = _drive(server.port, clients, requests)
     n = max(result["all_requests"], 1)
     result["driver_cpu_ms"] = result["driver_cpu_s"] * 1000 / n
+    # the driver takes the requests in turn: past the end of the list they come round again
+    result["repeats"] = max(result["all_requests"] - len(requests), 0)
     result["idle_after_s"] = None
     result["server_cpu_ms"] = None
     if not last:  # the server's CPU per request needs it idle again (and so does the next run)
@@ -267,22 +316,23 @@ def _run() -> list[dict[str, Any]]:
         with tempfile.TemporaryDirectory(prefix="smeladder-bench-web-") as tmp:
             env = city_env(tmp)
             build_city(env)
-            firms = city_firms(env, PROFILE_FIRMS)
-            _log(f"demo city built; {len(firms)} firms to rotate through")
+            firms = city_firms(env, 10**7)  # all of them, shuffled
+            warm, cold = firms[:PROFILE_FIRMS], firms[PROFILE_FIRMS:]
+            _log(f"demo city built; {len(warm)} firms for the warm runs, {len(cold)} for the cold")
             log = Path(tmp) / "gunicorn.log"
             with gunicorn(env, log, WORKERS, THREADS, STATIC_PATH) as server:
                 _log(
                     f"gunicorn: {server.workers} gthread workers × {server.threads} threads, "
                     f"port {server.port}; {WARMUP:g} s warm-up + {SECONDS:g} s measured per run"
                 )
-                requests = _requests(server.port, firms)
+                requests = _requests(server.port, warm, cold)
                 # the gap search last: its abandoned requests keep the server busy for minutes
                 # after the run, which only matters if another run follows
                 runs = [(n, c) for c in CLIENTS for n in ("static", *LABELS) if n != "assess_gaps"]
                 runs += [("assess_gaps", c) for c in CLIENTS]
                 measured = {
                     (name, clients): _measure(
-                        server, name, clients, requests[name], last=i == len(runs) - 1
+                        server, name, clients, requests[name], i == len(runs) - 1, tmp
                     )
                     for i, (name, clients) in enumerate(runs)
                 }
