@@ -5,10 +5,16 @@ Size = firms (default 100,000); items = size / 5 (20,000 at the default size; at
 A throwaway SQLite database gets a demo city (`smeladder demo --enterprises N`, seed 2026) and
 ``generate_items(items, seed=1)`` (the library's generator); then, each in its own process:
 
-1. ``sweep(2026-05-01)`` — set-based (policies/sweep.py), the PolicyMatch rows written: total
-   seconds and pairs per second (items × firms / seconds), next to
+1. evaluation: ``sweep.compute(2026-05-01)`` — every item × every firm, set-based
+   (policies/sweep.py: registry snapshot, vectorised three-valued evaluation, amounts, facts
+   waited on), nothing written: total seconds and pairs per second (items × firms / seconds),
+   and how many pairs pass or are undetermined (the rows a full sweep stores), next to
 2. the naive per-pair Python loop (``matching.result_for`` on every pair, no index, no
    vectorisation) on a sample of firms × every item, extrapolated to all pairs;
+2b. the stored sweep, ``sweep(on)`` with its PolicyMatch rows written, over every item × a
+   sample of STORED_FIRMS firms (all firms when there are no more): seconds, rows written per
+   second, and the full sweep's time extrapolated from the rows a full sweep stores (writing
+   hundreds of millions of rows is what dominates a full sweep of this library);
 3. one firm × the whole library: ``match_enterprise(firm, on)`` for 200 firms (facts read from
    the registry included, the library cache warm), p50 / p95, next to the same firms through
    the naive loop over every item (20 firms).
@@ -111,13 +117,32 @@ seconds = time.perf_counter() - started
 extra["items"] = written
 """
 
-SWEEP = """
-from smeladder.policies.sweep import sweep
+EVALUATE = """
+from smeladder.policies.sweep import SweepStats, compute
+stats = SweepStats()
+kept = passed = 0
 started = time.perf_counter()
-stats = sweep(date.fromisoformat("{on}"), notify=False)
+for r in compute(date.fromisoformat("{on}"), stats=stats):
+    kept += len(r.positions)
+    passed += int(r.passed.sum())
+seconds = time.perf_counter() - started
+extra.update(stats.as_dict())
+extra["kept"] = kept
+extra["passed"] = passed
+"""
+
+STORED = """
+from smeladder.registry.models import Enterprise
+from smeladder.policies.sweep import sweep
+ids = list(Enterprise.objects.order_by("id").values_list("id", flat=True))
+step = max(1, len(ids) // {firms})
+sample = ids[::step][:{firms}]
+started = time.perf_counter()
+stats = sweep(date.fromisoformat("{on}"), enterprise_ids=sample, notify=False)
 seconds = time.perf_counter() - started
 extra.update(stats)
 """
+STORED_FIRMS = 2_000
 
 NAIVE = """
 import random
@@ -185,13 +210,13 @@ def _sized(size: int) -> list[dict[str, Any]]:
             f"demo city of {size:,} firms and {built['extra']['items']:,} items built in "
             f"{time.perf_counter() - started:,.1f} s"
         )
-        sweep = _child(env, SWEEP.format(on=ON))
+        sweep = _child(env, EVALUATE.format(on=ON))
         x = sweep["extra"]
         pairs = x["items"] * x["enterprises"]
         _log(
-            f"sweep: {x['items']:,} items × {x['enterprises']:,} firms in {sweep['seconds']:.2f} s "
-            f"(evaluate {x['evaluate_seconds']:.2f} s, write {x['write_seconds']:.2f} s); "
-            f"{x['passed']:,} pass, {x['undetermined']:,} undetermined stored; "
+            f"evaluation: {x['items']:,} items × {x['enterprises']:,} firms in "
+            f"{sweep['seconds']:.2f} s; {x['passed']:,} pass, {x['kept'] - x['passed']:,} "
+            f"undetermined ({x['kept'] / max(pairs, 1):.1%} of pairs); "
             f"{x['fallback_items']} items through the per-firm fallback"
         )
         naive = _child(env, NAIVE.format(on=ON, firms=NAIVE_FIRMS))
@@ -200,7 +225,7 @@ def _sized(size: int) -> list[dict[str, Any]]:
         rate = pairs / sweep["seconds"]
         rows.append(
             {
-                "name": f"policy sweep, SQLite ({x['items']:,} items × firms, total)",
+                "name": f"policy matching, all {x['items']:,} items × firms evaluated (total)",
                 "size": size,
                 "value": sweep["seconds"],
                 "unit": "s",
@@ -212,7 +237,7 @@ def _sized(size: int) -> list[dict[str, Any]]:
         )
         rows.append(
             {
-                "name": "policy sweep, SQLite (pairs/s)",
+                "name": "policy matching evaluated (pairs/s)",
                 "size": size,
                 "value": rate / 1e6,
                 "unit": "M pairs/s",
@@ -222,18 +247,51 @@ def _sized(size: int) -> list[dict[str, Any]]:
                 "peak_rss_mb": sweep["peak_rss_mb"],
             }
         )
-        stored = x["passed"] + x["undetermined"]
+        firms = min(STORED_FIRMS, size)
+        stored = _child(env, STORED.format(on=ON, firms=firms))
+        y = stored["extra"]
+        written = y["passed"] + y["undetermined"]
+        per_row = y["write_seconds"] / max(written, 1)
+        full_estimate = sweep["seconds"] + x["kept"] * per_row
+        _log(
+            f"stored sweep over {y['enterprises']:,} firms: {stored['seconds']:.2f} s "
+            f"(evaluate {y['evaluate_seconds']:.2f} s, write {y['write_seconds']:.2f} s for "
+            f"{written:,} rows: {written / max(y['write_seconds'], 1e-9):,.0f} rows/s); "
+            f"a full sweep writes {x['kept']:,} rows: ≈ {full_estimate:,.0f} s"
+        )
         rows.append(
             {
-                "name": "policy sweep, SQLite (matches stored/s)",
+                "name": f"policy sweep stored, {y['enterprises']:,} firms × all items (total)",
                 "size": size,
-                "value": stored / sweep["seconds"] / 1000,
-                "unit": "k matches/s",
-                "peak_rss_mb": sweep["peak_rss_mb"],
+                "value": stored["seconds"],
+                "unit": "s",
+                "peak_rss_mb": stored["peak_rss_mb"],
+            }
+        )
+        rows.append(
+            {
+                "name": "policy sweep stored (matches written/s)",
+                "size": size,
+                "value": written / max(y["write_seconds"], 1e-9) / 1000,
+                "unit": "k rows/s",
+                "peak_rss_mb": stored["peak_rss_mb"],
+            }
+        )
+        rows.append(
+            {
+                "name": f"policy sweep, full (evaluation + {x['kept']:,} rows, estimated)",
+                "size": size,
+                "value": full_estimate,
+                "unit": "s",
+                "baseline_name": "naive per-pair loop (evaluation only)",
+                "baseline": naive_total,
+                "ratio": naive_total / full_estimate,
             }
         )
         verdict = "met" if sweep["seconds"] <= GOAL_SWEEP_S else "MISSED"
-        _log(f"sweep {sweep['seconds']:.1f} s (goal ≤ {GOAL_SWEEP_S:g} s: {verdict})")
+        _log(f"evaluation {sweep['seconds']:.1f} s (goal ≤ {GOAL_SWEEP_S:g} s: {verdict})")
+        verdict = "met" if full_estimate <= GOAL_SWEEP_S else "MISSED"
+        _log(f"full stored sweep ≈ {full_estimate:.0f} s (goal ≤ {GOAL_SWEEP_S:g} s: {verdict})")
 
         latency = _child(env, LATENCY.format(on=ON, firms=LATENCY_FIRMS))
         ms = latency["extra"]["ms"]

@@ -15,6 +15,7 @@ rejects an item whose eligibility would surely be False (a conjunct that is Fals
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -93,6 +94,11 @@ class PreparedItem:
     apply_to: date | None
     expires_on: date | None
     needs: Requirements = field(default_factory=Requirements)
+    #: the eligibility and the benefit as canonical JSON: items written from one template share
+    #: them, so a firm evaluates each distinct one once (matching.py, sweep.py)
+    eligibility_key: str = ""
+    benefit_key: str = ""
+    has_condition: bool = True
 
     def covers(self, division: str | None) -> bool:
         if not self.regions:
@@ -104,10 +110,6 @@ class PreparedItem:
         if self.expires_on is not None and self.expires_on < on:
             return False
         return self.apply_to is None or self.apply_to >= on
-
-    @property
-    def has_condition(self) -> bool:
-        return bool(conjuncts(self.eligibility))
 
 
 def _regions(values: Iterable[Any]) -> tuple[str, ...]:
@@ -138,6 +140,9 @@ def prepare(rows: Iterable[Mapping[str, Any]]) -> list[PreparedItem]:
                 apply_to=r["document__apply_to"],
                 expires_on=r["document__expires_on"],
                 needs=requirements(eligibility),
+                eligibility_key=json.dumps(eligibility, sort_keys=True, default=str),
+                benefit_key=json.dumps(r["benefit"] or {}, sort_keys=True, default=str),
+                has_condition=bool(conjuncts(eligibility)),
             )
         )
     return out
@@ -168,13 +173,21 @@ def published_items_qs() -> Any:
 
 
 class ItemIndex:
-    """Items bucketed by (required title or pool code or nothing, region prefix)."""
+    """Items grouped by identical eligibility and regions (items of one template: 20,560
+    generated items form 421 groups), the groups bucketed by (required title or pool code or
+    nothing, region prefix)."""
 
     def __init__(self, items: list[PreparedItem]) -> None:
         self.items = items
         self.by_id = {item.id: item for item in items}
-        self.buckets: dict[tuple[str, str, str], list[PreparedItem]] = defaultdict(list)
+        grouped: dict[tuple[str, tuple[str, ...]], list[PreparedItem]] = {}
         for item in items:
+            grouped.setdefault((item.eligibility_key, item.regions), []).append(item)
+        self.groups: list[list[PreparedItem]] = list(grouped.values())
+        self._live: dict[date, list[list[PreparedItem]]] = {}
+        self.buckets: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        for g, members in enumerate(self.groups):
+            item = members[0]
             regions = item.regions or ("",)
             if item.needs.titles:
                 keys = [("title", code) for code in sorted(item.needs.titles[0])]
@@ -184,17 +197,29 @@ class ItemIndex:
                 keys = [("free", "")]
             for kind, code in keys:
                 for region in regions:
-                    self.buckets[(kind, code, region)].append(item)
+                    self.buckets[(kind, code, region)].append(g)
 
-    def candidates(
+    def live(self, group: list[PreparedItem], on: date) -> list[PreparedItem]:
+        """The group's items still open on ``on`` (computed once per date)."""
+        if on not in self._live:
+            if len(self._live) > 8:
+                self._live.clear()
+            self._live[on] = [[i for i in g if i.current_on(on)] for g in self.groups]
+            self._position = {id(g): n for n, g in enumerate(self.groups)}
+        return self._live[on][self._position[id(group)]]
+
+    def candidate_groups(
         self,
         division: str | None,
         titles: frozenset[str] | None,
         pools: frozenset[str] | None,
-    ) -> list[PreparedItem]:
-        """Items that cover ``division`` and whose first title/pool requirement the firm can
-        meet (``None`` = the firm's titles/pools are unknown: every such item stays)."""
-        code = str(division or "")
+    ) -> list[list[PreparedItem]]:
+        """Groups that cover ``division`` and whose first title/pool requirement the firm can
+        meet (``None`` = the firm's titles/pools are unknown: every such group stays);
+        ``division`` None = unknown: every group."""
+        if division is None:
+            return self.groups
+        code = str(division)
         prefixes = [""] + [code[:n] for n in (2, 4, 6) if len(code) >= n]
         prefixes = list(dict.fromkeys(prefixes))
         keys: list[tuple[str, str]] = [("free", "")]
@@ -207,14 +232,22 @@ class ItemIndex:
         else:
             keys += [("pool", c) for c in sorted(pools)]
         seen: set[int] = set()
-        out: list[PreparedItem] = []
+        out: list[list[PreparedItem]] = []
         for kind, c in dict.fromkeys(keys):
             for region in prefixes:
-                for item in self.buckets.get((kind, c, region), ()):
-                    if item.id not in seen:
-                        seen.add(item.id)
-                        out.append(item)
+                for g in self.buckets.get((kind, c, region), ()):
+                    if g not in seen:
+                        seen.add(g)
+                        out.append(self.groups[g])
         return out
+
+    def candidates(
+        self,
+        division: str | None,
+        titles: frozenset[str] | None,
+        pools: frozenset[str] | None,
+    ) -> list[PreparedItem]:
+        return [i for g in self.candidate_groups(division, titles, pools) for i in g]
 
 
 def held_codes(facts: Mapping[str, Any], key: str, on: date) -> frozenset[str] | None:
