@@ -200,3 +200,29 @@ def test_query_count_is_bounded(library: dict[str, Any], django_assert_max_num_q
     # the firm's facts (8 reads) and one fingerprint of the library, however many items
     with django_assert_max_num_queries(10):
         match_enterprise(library["zd"], ON)
+
+
+def test_registry_import_updates_stored_matches(
+    library: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The import action recomputes the changed firm's matches once its transaction commits."""
+    from smeladder.policies.models import PolicyMatch
+    from smeladder.registry.actions import import_enterprises
+    from smeladder.registry.interchange.export_facts import enterprise_facts
+    from smeladder.registry.interchange.records import ReadResult, SourceRecord
+
+    zd = library["zd"]
+    rd = library["items"]["rd"]
+    # the hook computes as of today: keep the window open whatever today is
+    PolicyDocument.objects.filter(pk=rd.document_id).update(apply_to=None)
+    matching.store_matches_for_enterprises([zd.pk], ON)
+    before = PolicyMatch.objects.get(item=rd, enterprise=zd)
+    assert before.amount == 200_000  # 10% of ¥200万
+    facts = enterprise_facts(zd.pk)
+    facts["annual"]["2025"]["rd_expense"] = 3_000_000
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = import_enterprises(ReadResult("json", [SourceRecord("[0]", facts)]))
+    assert result.written and result.updated == 1
+    assert len(callbacks) == 1
+    # computed as of today by the hook; the amount follows the new figure
+    assert PolicyMatch.objects.get(item=rd, enterprise=zd).amount == 300_000
