@@ -38,11 +38,9 @@ def assign_liaison(
             f"{officer.get_username()} 不是该企业所在区域的工作人员，不能担任包联干部"
         )
     with transaction.atomic():
-        current = (
-            LiaisonAssignment.objects.select_for_update()
-            .filter(enterprise=firm, valid_to__isnull=True)
-            .first()
-        )
+        # the firm's row is the lock: two pairings of one firm at once run one after the other
+        list(Enterprise.objects.select_for_update().filter(pk=firm.pk).values_list("pk"))
+        current = LiaisonAssignment.objects.filter(enterprise=firm, valid_to__isnull=True).first()
         old_officer = None
         if current is not None:
             if current.officer_id == officer.pk:

@@ -44,14 +44,8 @@ class LiaisonAssignment(models.Model):
         verbose_name = "包联关系"
         verbose_name_plural = "包联关系"
         ordering = ["enterprise_id", "-valid_from"]
-        constraints = [
-            # one current officer per firm
-            models.UniqueConstraint(
-                fields=["enterprise"],
-                condition=models.Q(valid_to__isnull=True),
-                name="one_current_liaison",
-            ),
-        ]
+        # One current officer per firm is kept by assign_liaison under a lock on the firm's row,
+        # not by a partial unique index: MariaDB has none (Django would only warn and skip it).
 
     def __str__(self) -> str:
         return f"{self.officer_id} ↔ {self.enterprise_id} {self.valid_from}–{self.valid_to or ''}"
