@@ -142,7 +142,7 @@ stats = sweep(date.fromisoformat("{on}"), enterprise_ids=sample, notify=False)
 seconds = time.perf_counter() - started
 extra.update(stats)
 """
-STORED_FIRMS = 2_000
+STORED_FIRMS = 500
 
 NAIVE = """
 import random
