@@ -8,6 +8,9 @@
 # logs are printed in full once all have finished, then one summary line per database with its
 # time. PARALLEL=0 runs them one after another (same logs and summary). Arguments are passed to
 # every pytest (e.g. a path or -k to run part of the suite on all three databases).
+# Tests that never touch the database (the standards engine, DuckDB, pure functions: pytest-django
+# would block them if they tried) give the same answer on every backend, so the PostgreSQL and
+# MariaDB suites leave them to the SQLite suite; ALL_TESTS_EVERYWHERE=1 runs them on all three.
 set -uo pipefail
 BIN=.venv/bin
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
@@ -43,8 +46,11 @@ start_suite() {  # label [pytest args…]: pytest in the background, output to i
     local label=$1
     shift
     rm -rf "$LOG_DIR/tmp-$label" "$LOG_DIR/data-$label"
+    # Tests that never reach the database run once, in the SQLite suite (tests/conftest.py)
+    local db_only=0
+    [ "$label" != sqlite ] && [ "${ALL_TESTS_EVERYWHERE:-0}" != 1 ] && db_only=1
     DATABASE_URL="${url_of[$label]}" SMELADDER_SCREENSHOTS="$SHOTS/$label" \
-        SMELADDER_DATA_DIR="$LOG_DIR/data-$label" \
+        SMELADDER_DATA_DIR="$LOG_DIR/data-$label" SMELADDER_DB_TESTS_ONLY=$db_only \
         $BIN/pytest -p no:cacheprovider -q --durations=15 --basetemp="$LOG_DIR/tmp-$label" "$@" \
         >"$LOG_DIR/$label.log" 2>&1 &
     pid_of[$label]=$!
