@@ -79,6 +79,8 @@ class PolicyDocumentSerializer(serializers.ModelSerializer):
     level = serializers.CharField(help_text="national | provincial | city | district")
     status = serializers.CharField(help_text="draft | review | published | expired | withdrawn")
     items = SupportItemSerializer(many=True, read_only=True)
+    # a plain string: many documents have no link ("" is not a URI, so format: uri would lie)
+    source_url = serializers.CharField(read_only=True, help_text="原文链接（可为空）")
 
     class Meta:
         model = PolicyDocument

@@ -49,14 +49,15 @@ def reassign(case: Case | int, actor: Any, department: Department | int, reason:
     if not reason:
         raise InvalidInput("改派诉求须说明理由")
     dept_id = department.pk if isinstance(department, Department) else department
-    target = Department.objects.filter(pk=dept_id, active=True).first()
-    if target is None:
-        raise InvalidInput(f"承办部门 #{dept_id} 不存在或已停用")
     with transaction.atomic():
+        # scope and role first: someone outside learns nothing, not even which departments exist
         locked = locked_case(case, actor)
         if not is_handler(actor, locked):
             raise NotAllowed(f"只有承办部门或辖区工作人员可以改派诉求 #{locked.pk}")
         _require_open(locked, "改派")
+        target = Department.objects.filter(pk=dept_id, active=True).first()
+        if target is None:
+            raise InvalidInput(f"承办部门 #{dept_id} 不存在或已停用")
         if locked.department_id == target.pk:
             raise InvalidInput(f"诉求 #{locked.pk} 已由「{target.name}」承办")
         old = locked.department_id
