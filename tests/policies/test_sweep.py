@@ -27,18 +27,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def city(django_db_setup: Any, django_db_blocker: Any) -> Any:
+def city(module_transaction: Any, django_db_blocker: Any) -> Any:
+    """Built once; rolled back after the module (module_transaction), so nothing the demo
+    command writes — casework, audit events, policies — is left for later modules."""
     with django_db_blocker.unblock():
         delete_registry()
         call_command("demo", enterprises=N, seed=11, stdout=StringIO())
         delete_demo_library()
         build_demo_library("3703", ON, items=300, seed=5, index=False)
         _pools()
-        yield
-        PolicyMatch.objects.all().delete()
-        delete_demo_library()
-        delete_registry()
-        Pool.objects.all().delete()
+    return None
 
 
 def _pools() -> None:

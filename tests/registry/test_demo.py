@@ -37,13 +37,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
+def city(module_transaction, django_db_blocker):
+    """Built once; rolled back after the module (module_transaction), so nothing the demo
+    command writes — the policy library, casework, audit events — is left for later modules."""
     with django_db_blocker.unblock():
         delete_registry()
         call_command("demo", enterprises=N, seed=SEED, stdout=StringIO())
-        yield
-        delete_registry()
-        Pool.objects.all().delete()
 
 
 def real_names() -> list[str]:
