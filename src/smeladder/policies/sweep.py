@@ -128,7 +128,7 @@ class Snapshot:
         self.on = on
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id, division_code FROM {_table('Enterprise')}")
-            rows = cursor.fetchall()
+            rows = list(cursor.fetchall())  # MySQLdb gives a tuple
         if enterprise_ids is not None:
             wanted = set(enterprise_ids)
             rows = [r for r in rows if r[0] in wanted]
