@@ -60,18 +60,30 @@ def _uses_database(item: pytest.Item) -> bool:
     return bool(_DB_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
+def _share(nodeid: str, of: int) -> int:
+    import zlib
+
+    return zlib.crc32(nodeid.encode()) % of
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that never reach the database (the standards engine, DuckDB, pure functions) give
-    the same answer whatever DATABASE_URL says, so `make test` runs them once, in the SQLite
-    suite, and the PostgreSQL and MariaDB suites run every test that touches their database.
-    pytest-django blocks database access outside these fixtures, so a test wrongly counted as
-    independent fails rather than passing unseen. SMELADDER_DB_TESTS_ONLY=1 turns this on."""
+    the same answer whatever DATABASE_URL says, so `make test` runs each of them once: with
+    SMELADDER_INDEPENDENT_SHARE=k/n (set by scripts/test-all-databases.sh) a suite keeps every
+    test that touches its database and the k-th of n shares of the others (by a hash of the test
+    id), so the three concurrent suites split them evenly. pytest-django blocks database access
+    outside its fixtures, so a test wrongly counted as independent fails rather than passing
+    unseen."""
     import os
 
-    if os.environ.get("SMELADDER_DB_TESTS_ONLY") != "1":
+    share = os.environ.get("SMELADDER_INDEPENDENT_SHARE", "")
+    if not share:
         return
-    kept = [item for item in items if _uses_database(item)]
-    dropped = [item for item in items if not _uses_database(item)]
+    k, n = (int(part) for part in share.split("/"))
+    kept, dropped = [], []
+    for item in items:
+        keep = _uses_database(item) or _share(item.nodeid, n) == k
+        (kept if keep else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
