@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from smeladder.policies.interchange.format import DOCUMENT_FIELDS
 from smeladder.policies.models import (
     Application,
     Category,
@@ -55,18 +56,11 @@ class PolicyRowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PolicyDocument
+        # the policy format's document keys (one list for import, export and the API), with
+        # the read-only workflow fields before ``demo`` as exports write them
         fields = [
             "id",
-            "title",
-            "issuer",
-            "level",
-            "doc_number",
-            "published_on",
-            "apply_from",
-            "apply_to",
-            "expires_on",
-            "regions",
-            "categories",
+            *(key for key in DOCUMENT_FIELDS if key != "demo"),
             "status",
             "version",
             "demo",
