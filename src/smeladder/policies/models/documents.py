@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from smeladder.registry.models.pools import official_area
+
 
 class Level(models.TextChoices):
     NATIONAL = "national", "国家级"
@@ -45,19 +47,6 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-def _official_prefix(user: Any) -> str | None:
-    """The area of an active official, "" for an administrator, None for anyone else."""
-    from smeladder.accounts.roles import is_admin, is_official
-
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if is_admin(user):
-        return ""
-    if is_official(user) and user.division_prefix:
-        return str(user.division_prefix)
-    return None
-
-
 class PolicyQuerySet(models.QuerySet):
     def published(self) -> PolicyQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -65,7 +54,7 @@ class PolicyQuerySet(models.QuerySet):
     def managed_by(self, user: Any) -> PolicyQuerySet:
         """Documents ``user`` maintains (drafts, review, publish, withdraw): owned inside their
         area."""
-        prefix = _official_prefix(user)
+        prefix = official_area(user)
         if prefix is None:
             return self.none()
         return self.filter(owner_prefix__startswith=prefix) if prefix else self
@@ -74,7 +63,7 @@ class PolicyQuerySet(models.QuerySet):
         """Everything ``user`` may read: published documents, plus those they maintain."""
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        prefix = _official_prefix(user)
+        prefix = official_area(user)
         if prefix is None:
             return self.published()
         if not prefix:

@@ -23,7 +23,7 @@ from django.db.models import Q
 from .scoped import EnterpriseChildQuerySet
 
 
-def _official_prefix(user: Any) -> str | None:
+def official_area(user: Any) -> str | None:
     """The area of an active official, "" for an administrator, None for anyone else."""
     from smeladder.accounts.models import Role
 
@@ -39,7 +39,7 @@ def _official_prefix(user: Any) -> str | None:
 class PoolQuerySet(models.QuerySet):
     def for_user(self, user: Any) -> PoolQuerySet:
         """The pools ``user`` sees: of their area, inside it, or of an area containing it."""
-        prefix = _official_prefix(user)
+        prefix = official_area(user)
         if prefix is None:
             return self.none()
         if not prefix:
@@ -50,7 +50,7 @@ class PoolQuerySet(models.QuerySet):
     def managed_by(self, user: Any) -> PoolQuerySet:
         """The pools ``user`` manages: of their own area or inside it (city-wide "" pools: city
         officials)."""
-        prefix = _official_prefix(user)
+        prefix = official_area(user)
         if prefix is None:
             return self.none()
         if not prefix:
@@ -63,7 +63,7 @@ class PoolQuerySet(models.QuerySet):
 
 def may_manage_area(user: Any, division_prefix: str) -> bool:
     """Whether ``user`` may create a pool for ``division_prefix`` (see managed_by)."""
-    prefix = _official_prefix(user)
+    prefix = official_area(user)
     if prefix is None:
         return False
     return division_prefix.startswith(prefix) or (division_prefix == "" and len(prefix) <= 4)
