@@ -34,6 +34,7 @@ from smeladder.registry.models import AnnualFigures, Enterprise, PoolMembership,
 from smeladder.screening.actions import start_screening
 
 from .conftest import client_for, valid_uscc
+from .crawl_tables import AREAS
 
 # (namespace, url name) → how to fill its path parameters from the 博山 objects
 PARAMETERS: dict[tuple[str, str], dict[str, str]] = {
@@ -140,6 +141,10 @@ QUERIES = {
     ("api", "policies"): ["", "?search=博山", "?status=draft"],
     ("api", "policy-item-firms"): ["", "?outcome=undetermined"],
 }
+for _area in AREAS:
+    PARAMETERS |= _area.PARAMETERS
+    NO_OBJECT |= _area.NO_OBJECT
+    QUERIES |= _area.QUERIES
 
 
 def our_patterns() -> list[tuple[str, str, str]]:
@@ -194,6 +199,8 @@ def world(db, firms: Any, make_user: Any) -> dict[str, Any]:
     )
     city_run = start_screening(dt.date(2026, 5, 1), user=city)
     policies = _policy_world(zhangdian, boshan)
+    for area in AREAS:
+        policies |= area.build(zhangdian, boshan)
     users = {
         "district": make_user("crawl_zd", Role.DISTRICT_OFFICIAL, division_prefix="370303"),
         "enterprise": make_user("crawl_firm", Role.ENTERPRISE, enterprise=zhangdian),
@@ -311,6 +318,7 @@ def foreign_state(world: dict[str, Any], role: str) -> list[Any]:
             .values_list("pool", "left_on", "exit_reason")
         ),
         Enterprise.objects.count(),
+        *(area.foreign_state(world["boshan"].pk) for area in AREAS),
     ]
 
 

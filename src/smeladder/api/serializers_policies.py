@@ -49,9 +49,16 @@ class SupportItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PolicyRowSerializer(serializers.ModelSerializer):
+class _DocumentFieldsSerializer(serializers.ModelSerializer):
+    """Declared fields shared by the library's row and the whole document."""
+
     level = serializers.CharField(help_text="national | provincial | city | district")
     status = serializers.CharField(help_text="draft | review | published | expired | withdrawn")
+    # a plain string: many documents have no link ("" is not a URI, so format: uri would lie)
+    source_url = serializers.CharField(read_only=True, help_text="原文链接（可为空）")
+
+
+class PolicyRowSerializer(_DocumentFieldsSerializer):
     items = serializers.IntegerField(source="n_items", read_only=True, help_text="事项数")
 
     class Meta:
@@ -69,12 +76,8 @@ class PolicyRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PolicyDocumentSerializer(serializers.ModelSerializer):
-    level = serializers.CharField(help_text="national | provincial | city | district")
-    status = serializers.CharField(help_text="draft | review | published | expired | withdrawn")
+class PolicyDocumentSerializer(_DocumentFieldsSerializer):
     items = SupportItemSerializer(many=True, read_only=True)
-    # a plain string: many documents have no link ("" is not a URI, so format: uri would lie)
-    source_url = serializers.CharField(read_only=True, help_text="原文链接（可为空）")
 
     class Meta:
         model = PolicyDocument
