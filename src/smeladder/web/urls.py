@@ -3,6 +3,7 @@ from django.urls import path
 
 from .views import (
     audit_log,
+    cases,
     dashboard,
     enterprises,
     home,
@@ -54,6 +55,7 @@ for module in (
     policies_tracking,
     policies_library,
     audit_log,
+    cases,
     profile,
 ):
     urlpatterns += module.urlpatterns

@@ -1,0 +1,7 @@
+"""企业诉求 pages (being built)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
