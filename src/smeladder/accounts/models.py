@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     DISTRICT_OFFICIAL = "district_official", "区县工作人员"
     ENTERPRISE = "enterprise", "企业用户"
     PARTNER = "partner", "合作机构"
+    #: staff of a unit that handles 诉求 (e.g. 区人社局): no area of their own; they see the cases
+    #: assigned to the departments they are members of (casework Department.members)
+    DEPARTMENT = "department", "部门工作人员"
 
 
 class User(AbstractUser):
