@@ -4,9 +4,11 @@ from django.urls import path
 from .views import (
     audit_log,
     cases,
+    casework_metrics,
     dashboard,
     enterprises,
     home,
+    liaison,
     policies_firm,
     policies_library,
     policies_tracking,
@@ -55,7 +57,9 @@ for module in (
     policies_tracking,
     policies_library,
     audit_log,
+    casework_metrics,  # fixed cases/metrics/: an <int:pk> never matches it
     cases,
+    liaison,
     profile,
 ):
     urlpatterns += module.urlpatterns
