@@ -16,7 +16,6 @@ from smeladder.policies.models import (
     MatchOutcome,
     Notification,
     PolicyDocument,
-    PolicyMatch,
     Status,
     SupportItem,
 )
@@ -125,26 +124,19 @@ class PolicyMatchRowSerializer(serializers.Serializer):
     application = serializers.CharField(allow_blank=True, help_text="申报状态 / '' if none")
 
 
-class EligibleFirmSerializer(serializers.ModelSerializer):
-    outcome = serializers.CharField(help_text="pass | undetermined")
+class EligibleFirmSerializer(serializers.Serializer):
+    """One firm of an item's stored match set (policies/match_sets.py FirmRow)."""
+
     uscc = serializers.CharField(source="enterprise.uscc")
     name = serializers.CharField(source="enterprise.name")
     division_code = serializers.CharField(source="enterprise.division_code")
+    outcome = serializers.CharField(help_text="pass | undetermined")
     amount = serializers.DecimalField(allow_null=True, **AMOUNT)
-
-    class Meta:
-        model = PolicyMatch
-        fields = [
-            "uscc",
-            "name",
-            "division_code",
-            "outcome",
-            "amount",
-            "missing",
-            "policy_version",
-            "computed_on",
-        ]
-        read_only_fields = fields
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="待补充信息 / facts and conditions waited on"
+    )
+    policy_version = serializers.IntegerField()
+    computed_on = serializers.DateField()
 
 
 class EligibleFilterSerializer(serializers.Serializer):

@@ -2,8 +2,8 @@
 
 Documents change only through the workflow actions (policies/actions/workflow.py), so every
 change has a revision, an audit event and four eyes; the admin shows what is there — documents
-with their items and revisions, matches, sweep runs, pushes and applications — and writes
-nothing."""
+with their items and revisions, match sets (counts), sweep runs, pushes and applications — and
+writes nothing."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from .models import (
     Application,
     CategoryMute,
     Delivery,
+    ItemMatchSet,
     Notification,
     PolicyDocument,
-    PolicyMatch,
     PolicyRevision,
     SupportItem,
     SweepRun,
@@ -124,12 +124,28 @@ class PolicyRevisionAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).filter(document__in=maintained)
 
 
-@admin.register(PolicyMatch)
-class PolicyMatchAdmin(ScopedByEnterprise):
-    list_display = ("enterprise", "item", "outcome", "amount", "policy_version", "computed_on")
-    list_filter = ("outcome",)
-    list_select_related = ("enterprise", "item")
-    raw_id_fields = ("enterprise", "item")
+@admin.register(ItemMatchSet)
+class ItemMatchSetAdmin(ReadOnlyAdmin):
+    """An item's stored sweep result: counts and versions (the encoded firm lists are read
+    through the 免申即享 page, which scopes them to the official's area)."""
+
+    list_display = ("item", "n_pass", "n_undetermined", "policy_version", "computed_on")
+    list_select_related = ("item",)
+    fields = (
+        "item",
+        "policy_version",
+        "rulebook",
+        "computed_on",
+        "computed_at",
+        "n_pass",
+        "n_undetermined",
+        "missing_sets",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        visible = PolicyDocument.objects.for_user(request.user)
+        return admin.ModelAdmin.get_queryset(self, request).filter(item__document__in=visible)
 
 
 @admin.register(SweepRun)

@@ -1,5 +1,5 @@
 """Matching one firm against the whole published library (the firm's "policy calculator"), and
-keeping the stored matches (PolicyMatch) current when a firm or a policy changes.
+keeping the stored matches (one ItemMatchSet per item) current when a firm or a policy changes.
 
 ``match_enterprise`` is three-valued like the standards engine: an item whose eligibility waits
 on facts the firm has not given is ``undetermined`` with those facts listed, and an item whose
@@ -11,9 +11,11 @@ look-ups, each group's eligibility is evaluated once (not each item's), each dis
 once, and the firm's size class (sme_size), needed by many items, once per call.
 
 Stored matches: ``store_matches_for_enterprises`` recomputes the given firms with the set-based
-sweep (sweep.py), restricted to them; ``on_enterprise_changed`` is what the registry's import
-action calls after its transaction commits; ``on_policy_changed`` recomputes one document's
-items over every firm (or removes their matches when it is no longer published)."""
+sweep (sweep.py), restricted to them, and patches them into every item's stored set;
+``on_enterprise_changed`` is what the registry's import action calls after its transaction
+commits; ``on_policy_changed`` recomputes one document's items' sets whole over every firm (or
+removes them when it is no longer published). A firm's own list is not read from the sets: it
+is ``match_enterprise``, computed live."""
 
 from __future__ import annotations
 
@@ -203,7 +205,7 @@ def _fail(item: PreparedItem) -> ItemMatch:
 
 
 def store_matches_for_enterprises(ids: Iterable[int], on: date | None = None) -> dict[str, int]:
-    """Recompute and store the matches of these firms (all published items)."""
+    """Recompute these firms (all published items) and patch them into the stored sets."""
     from .sweep import sweep
 
     return sweep(on or timezone.localdate(), enterprise_ids=list(ids))
@@ -232,10 +234,10 @@ def on_enterprise_changed(ids: Iterable[int]) -> None:
 def on_policy_changed(doc: Any) -> None:
     """A document changed state or content: its items' matches are recomputed (published) or
     removed (anything else)."""
-    from .models import PolicyMatch, Status
+    from .models import ItemMatchSet, Status
     from .sweep import sweep
 
     if doc.status != Status.PUBLISHED:
-        PolicyMatch.objects.filter(item__document_id=doc.pk).delete()
+        ItemMatchSet.objects.filter(item__document_id=doc.pk).delete()
         return
     sweep(timezone.localdate(), document_ids=[doc.pk])

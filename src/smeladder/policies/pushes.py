@@ -4,7 +4,7 @@ channels (channels.py) with one Delivery row per channel.
 - ``notify_new_matches(pairs)`` — the sweep calls it with the (item, firm) pairs that newly
   pass; a pair already notified is left alone, so re-runs never nag;
 - ``notify_closing_windows(on)`` — items whose application window closes within 7 days of
-  ``on``, to the firms with a stored pass match that have not applied;
+  ``on``, to the firms their stored match set says pass that have not applied;
 - ``notify_granted(application)`` — the firm hears that an amount was granted.
 
 A firm that muted one of an item's categories still gets the Notification row (so the event is
@@ -24,15 +24,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .channels import Sent, configured_channels
+from .match_sets import amounts_of, pass_pairs
 from .models import (
     Application,
     Category,
     CategoryMute,
     Delivery,
-    MatchOutcome,
     Notification,
     NotificationKind,
-    PolicyMatch,
     Status,
     SupportItem,
 )
@@ -76,6 +75,7 @@ def _deadline(item: SupportItem) -> str:
     return f"申报截止：{end.isoformat()}。" if end else "常年可申报。"
 
 
+#: (item, the firm's stored amount or None) → (title, body)
 Texts = Callable[[SupportItem, Any], tuple[str, str]]
 
 
@@ -98,10 +98,7 @@ def _push(
         if not todo:
             continue
         items = SupportItem.objects.select_related("document").in_bulk(item_ids)
-        matches = {
-            (m.item_id, m.enterprise_id): m
-            for m in PolicyMatch.objects.filter(item_id__in=item_ids, enterprise_id__in=firm_ids)
-        }
+        amounts = amounts_of(todo)  # from the items' stored match sets
         mutes: dict[int, set[str]] = defaultdict(set)
         if mutable:
             for firm_id, category in CategoryMute.objects.filter(
@@ -112,7 +109,7 @@ def _push(
         with transaction.atomic():
             rows = []
             for item_id, firm_id in todo:
-                title, body = texts(items[item_id], matches.get((item_id, firm_id)))
+                title, body = texts(items[item_id], amounts.get((item_id, firm_id)))
                 rows.append(
                     Notification(
                         enterprise_id=firm_id,
@@ -157,19 +154,19 @@ def _push(
     return report
 
 
-def _new_item_texts(item: SupportItem, match: PolicyMatch | None) -> tuple[str, str]:
+def _new_item_texts(item: SupportItem, value: Decimal | None) -> tuple[str, str]:
     doc = item.document
     number = f"（{doc.doc_number}）" if doc.doc_number else ""
-    amount = f"预计金额：{_wan(match.amount)}。" if match and match.amount is not None else ""
+    amount = f"预计金额：{_wan(value)}。" if value is not None else ""
     return (
         f"新的可享政策：{item.name}",
         f"贵企业符合《{doc.title}》{number}“{item.name}”的条件。{amount}{_deadline(item)}",
     )
 
 
-def _closing_texts(item: SupportItem, match: PolicyMatch | None) -> tuple[str, str]:
+def _closing_texts(item: SupportItem, value: Decimal | None) -> tuple[str, str]:
     doc = item.document
-    amount = f"预计金额：{_wan(match.amount)}。" if match and match.amount is not None else ""
+    amount = f"预计金额：{_wan(value)}。" if value is not None else ""
     return (
         f"申报即将截止：{item.name}",
         f"《{doc.title}》“{item.name}”将于 {doc.apply_to} 截止申报，贵企业符合条件且尚未申报。"
@@ -195,27 +192,29 @@ def notify_new_matches(pairs: Iterable[tuple[int, int]]) -> PushReport:
     return report
 
 
-def closing_pairs(on: dt.date) -> QuerySet:
-    """(item id, enterprise id) of stored pass matches whose item's window is open on ``on``
-    and closes within 7 days (``on`` ≤ 截止 ≤ ``on`` + 7), without an application."""
-    applied = Application.objects.filter(item=OuterRef("item"), enterprise=OuterRef("enterprise"))
-    return (
-        PolicyMatch.objects.filter(
-            outcome=MatchOutcome.PASS,
-            item__document__status=Status.PUBLISHED,
-            item__document__apply_to__gte=on,
-            item__document__apply_to__lte=on + dt.timedelta(days=CLOSING_DAYS),
+def closing_pairs(on: dt.date) -> list[tuple[int, int]]:
+    """(item id, enterprise id) of stored passes whose item's window is open on ``on`` and
+    closes within 7 days (``on`` ≤ 截止 ≤ ``on`` + 7), without an application."""
+    closing = (
+        SupportItem.objects.filter(
+            document__status=Status.PUBLISHED,
+            document__apply_to__gte=on,
+            document__apply_to__lte=on + dt.timedelta(days=CLOSING_DAYS),
         )
-        .filter(Q(item__document__apply_from__isnull=True) | Q(item__document__apply_from__lte=on))
-        .exclude(Exists(applied))
-        .values_list("item_id", "enterprise_id")
+        .filter(Q(document__apply_from__isnull=True) | Q(document__apply_from__lte=on))
+        .values_list("pk", flat=True)
     )
+    pairs = pass_pairs(list(closing))
+    applied = set(
+        Application.objects.filter(item_id__in={i for i, _ in pairs}).values_list(
+            "item_id", "enterprise_id"
+        )
+    )
+    return [p for p in pairs if p not in applied]
 
 
 def notify_closing_windows(on: dt.date) -> PushReport:
-    return _push(
-        NotificationKind.WINDOW_CLOSING, list(closing_pairs(on)), _closing_texts, mutable=True
-    )
+    return _push(NotificationKind.WINDOW_CLOSING, closing_pairs(on), _closing_texts, mutable=True)
 
 
 def notify_granted(application: Application) -> PushReport:
@@ -230,18 +229,16 @@ def notify_granted(application: Application) -> PushReport:
     return _push(NotificationKind.GRANTED, pair, texts, mutable=False)
 
 
-def pending_new_matches() -> QuerySet:
-    """Stored pass matches of published items that were never notified (for the command)."""
-    notified = Notification.objects.filter(
-        kind=NotificationKind.NEW_ITEM, item=OuterRef("item"), enterprise=OuterRef("enterprise")
-    )
-    return (
-        PolicyMatch.objects.filter(
-            outcome=MatchOutcome.PASS, item__document__status=Status.PUBLISHED
+def pending_new_matches() -> list[tuple[int, int]]:
+    """Stored passes of published items that were never notified (for the command)."""
+    published = SupportItem.objects.filter(document__status=Status.PUBLISHED)
+    pairs = pass_pairs(list(published.values_list("pk", flat=True)))
+    notified = set(
+        Notification.objects.filter(kind=NotificationKind.NEW_ITEM).values_list(
+            "item_id", "enterprise_id"
         )
-        .exclude(Exists(notified))
-        .values_list("item_id", "enterprise_id")
     )
+    return [p for p in pairs if p not in notified]
 
 
 def inbox_of(enterprise_id: int) -> QuerySet:

@@ -56,13 +56,15 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
+from django.utils import timezone
 
 from smeladder.registry.interchange.schema import ANNUAL_FACTS, ENTERPRISE_FACTS
 from smeladder.standards.checks import RuleError, named_date
 from smeladder.standards.facts import Facts, last_fiscal_year, resolve_period
-from smeladder.standards.rulebook import rulebook_for
+from smeladder.standards.rulebook import NoRulebookInForce, rulebook_for
 
 from .eligibility import ITEM_FIELDS, PreparedItem, prepare, published_items_qs
+from .match_sets import MatchSet, decode_ids
 
 _TOP = {f.path: f for f in ENTERPRISE_FACTS}
 _ANNUAL = {f.key: f for f in ANNUAL_FACTS}
@@ -875,6 +877,8 @@ class SweepStats:
     seconds: float = 0.0
     evaluate_seconds: float = 0.0
     write_seconds: float = 0.0
+    rows_written: int = 0  # ItemMatchSet rows (one per item)
+    bytes_written: int = 0  # their encoded firms, amounts and indexes
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -912,20 +916,119 @@ def compute(
             base: Eligible | None = evaluate_eligibility(snap, members[0])
         except Fallback:
             base = None
+        # one id array per eligibility: items sharing it share their firms (the writer
+        # encodes a group's firms once, recognising the array)
+        base_ids = snap.ids[base.rows] if base is not None else None
         for item in members:
             result: ItemResult | None = None
             if base is not None:
                 try:
                     result = item_result(snap, base, item)
+                    result.positions = base_ids
                 except Fallback:
                     result = None
             if result is None:
                 if stats is not None:
                     stats.fallback_items += 1
                 result = evaluate_item_python(snap, item)
-            if len(result.positions):
                 result.positions = snap.ids[result.positions]
             yield result
+
+
+def _rulebook(on: date) -> str:
+    try:
+        return rulebook_for("sme_size", on).code
+    except NoRulebookInForce:
+        return ""
+
+
+def _missing_sets(r: ItemResult) -> list[list[str]]:
+    """The lists a pass (facts its amount waits on) and an undetermined firm (those and the
+    item's manual conditions, at index + len(sets)) point to."""
+    manual = list(r.item.manual_conditions)
+    return list(r.sets) + ([s + manual for s in r.sets] if manual else [])
+
+
+def as_match_set(r: ItemResult, order: np.ndarray | None = None) -> MatchSet:
+    """An item's result as a MatchSet (firms sorted by id; ``order``: the argsort of its ids,
+    when known)."""
+    if order is None:
+        order = np.argsort(r.positions, kind="stable")
+    passed = r.passed[order]
+    sig = r.sig[order] + np.where(passed | (not r.item.manual_conditions), 0, len(r.sets))
+    return MatchSet(r.positions[order], passed, r.amount[order], sig, _missing_sets(r))
+
+
+class _Writer:
+    """Writes the full sweep's rows in batches: the firms of items sharing an eligibility are
+    sorted and encoded once (they share the id array), and the previous pass set is read back
+    only to find the firms that newly pass (equal bytes: none)."""
+
+    BATCH = 200
+
+    def __init__(self, on: date, stats: SweepStats) -> None:
+        self.on, self.stats, self.rulebook = on, stats, _rulebook(on)
+        self.now = timezone.now()
+        self.pending: list[tuple[ItemResult, dict[str, Any], np.ndarray]] = []
+        self.new_pairs: list[tuple[int, np.ndarray]] = []
+        self.written: set[int] = set()
+        self._ids: np.ndarray | None = None
+        self._order = np.zeros(0, np.int64)
+        self._cache: dict[Any, tuple[dict[str, Any], np.ndarray]] = {}
+
+    def _encoded(self, r: ItemResult) -> tuple[dict[str, Any], np.ndarray]:
+        if r.positions is not self._ids:
+            self._ids, self._cache = r.positions, {}
+            self._order = np.argsort(r.positions, kind="stable")
+        key = (bool(r.item.manual_conditions), r.item.benefit_key)
+        if key not in self._cache:
+            found = as_match_set(r, self._order) if len(self._order) else MatchSet.empty()
+            fields = found.encode()
+            del fields["missing_sets"]
+            self._cache[key] = (fields, found.ids[found.passed])
+        return self._cache[key]
+
+    def add(self, r: ItemResult) -> None:
+        fields, passing = self._encoded(r)
+        self.pending.append((r, fields, passing))
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        from .models import ItemMatchSet
+
+        if not self.pending:
+            return
+        ids = [r.item.id for r, _f, _p in self.pending]
+        before = dict(
+            ItemMatchSet.objects.filter(item_id__in=ids).values_list("item_id", "pass_ids")
+        )
+        rows = []
+        for r, fields, passing in self.pending:
+            old = before.get(r.item.id)
+            if len(passing) and (old is None or bytes(old) != fields["pass_ids"]):
+                fresh = passing[~np.isin(passing, decode_ids(old))]
+                if len(fresh):
+                    self.new_pairs.append((r.item.id, fresh))
+            self.stats.passed += fields["n_pass"]
+            self.stats.undetermined += fields["n_undetermined"]
+            self.stats.bytes_written += sum(len(v) for v in fields.values() if isinstance(v, bytes))
+            rows.append(
+                ItemMatchSet(
+                    item_id=r.item.id,
+                    policy_version=r.item.version,
+                    rulebook=self.rulebook,
+                    computed_on=self.on,
+                    computed_at=self.now,
+                    missing_sets=_missing_sets(r),
+                    **fields,
+                )
+            )
+        ItemMatchSet.objects.filter(item_id__in=ids).delete()
+        ItemMatchSet.objects.bulk_create(rows)
+        self.stats.rows_written += len(rows)
+        self.written.update(ids)
+        self.pending = []
 
 
 def sweep(
@@ -936,121 +1039,120 @@ def sweep(
     notify: bool = True,
     progress: Any = None,
 ) -> dict[str, Any]:
-    """Recompute and store the matches of a scope: every pair (default), some firms × every
-    item, or some documents' items × every firm. Rows are written item by item as they are
-    computed (memory stays bounded by one item's firms), in one transaction. Returns the
-    counts and where the time went."""
-    from .models import PolicyMatch
-
+    """Recompute and store the matches of a scope: every item × every firm (default), or some
+    documents' items × every firm — one ItemMatchSet row per item, written in batches as items
+    are evaluated, in one transaction; with ``enterprise_ids``, those firms are patched into
+    the stored sets instead. Firms that newly pass are pushed. Returns the counts and where
+    the time went."""
     started = time.perf_counter()
     stats = SweepStats()
-    items = _items(on, document_ids)
-    scope = PolicyMatch.objects.all()
     if enterprise_ids is not None:
-        scope = scope.filter(enterprise_id__in=enterprise_ids)
-    if document_ids is not None:
-        scope = scope.filter(item__document_id__in=document_ids)
-    before = _pass_keys(scope, enterprise_ids)
-    new_pairs: list[np.ndarray] = []
-    with transaction.atomic():
-        t1 = time.perf_counter()
-        if enterprise_ids is not None and len(enterprise_ids) > CHUNK:
-            _delete_in_chunks(enterprise_ids, document_ids)
-        else:
-            scope.delete()
-        stats.write_seconds += time.perf_counter() - t1
-        results = compute(on, enterprise_ids=enterprise_ids, items=items, stats=stats)
-        t0 = time.perf_counter()
-        for n, r in enumerate(results):
-            if len(r.positions):
-                t1 = time.perf_counter()
-                _insert(r, on)
-                stats.write_seconds += time.perf_counter() - t1
-                passed = int(r.passed.sum())
-                stats.passed += passed
-                stats.undetermined += len(r.positions) - passed
-                keys = r.item.id * (1 << 32) + r.positions[r.passed]
-                lo, hi = np.searchsorted(before, [r.item.id << 32, (r.item.id + 1) << 32])
-                fresh = keys[~np.isin(keys, before[lo:hi])]
-                if len(fresh):
-                    new_pairs.append(fresh)
-            if progress is not None and n % 500 == 0:
-                progress(n, len(items))
-        stats.evaluate_seconds = time.perf_counter() - t0 - stats.write_seconds
-    new = np.concatenate(new_pairs) if new_pairs else np.zeros(0, np.int64)
-    stats.new_pairs = len(new)
-    if notify and len(new):
-        _notify([(int(k >> 32), int(k & 0xFFFFFFFF)) for k in new])
+        new = _patch_firms(on, enterprise_ids, document_ids, stats)
+    else:
+        new = _store_items(on, document_ids, stats, progress)
+    stats.new_pairs = sum(len(firms) for _item, firms in new)
+    if notify and stats.new_pairs:
+        _notify([(item_id, int(f)) for item_id, firms in new for f in firms.tolist()])
     stats.seconds = time.perf_counter() - started
     return stats.as_dict()
 
 
-def _pass_keys(scope: Any, enterprise_ids: list[int] | None) -> np.ndarray:
-    """(item << 32 | firm) of the scope's stored passes, sorted."""
-    from .models import MatchOutcome
+def _store_items(
+    on: date, document_ids: list[int] | None, stats: SweepStats, progress: Any
+) -> list[tuple[int, np.ndarray]]:
+    """Every item of the scope over every firm, written whole."""
+    from .models import ItemMatchSet
 
-    pairs = scope.filter(outcome=MatchOutcome.PASS)
-    if enterprise_ids is not None and len(enterprise_ids) > CHUNK:
-        from .models import PolicyMatch
-
-        pairs = PolicyMatch.objects.filter(outcome=MatchOutcome.PASS)  # filtered below
-        wanted = np.array(sorted(enterprise_ids), dtype=np.int64)
-    else:
-        wanted = None
-    rows = pairs.values_list("item_id", "enterprise_id").iterator(chunk_size=20000)
-    keys = np.fromiter((i * (1 << 32) + e for i, e in rows), np.int64)
-    if wanted is not None:
-        keys = keys[np.isin(keys & 0xFFFFFFFF, wanted)]
-    return np.unique(keys)
-
-
-def _delete_in_chunks(ids: list[int], document_ids: list[int] | None) -> None:
-    from .models import PolicyMatch
-
-    for start in range(0, len(ids), CHUNK):
-        qs = PolicyMatch.objects.filter(enterprise_id__in=ids[start : start + CHUNK])
+    items = _items(on, document_ids)
+    writer = _Writer(on, stats)
+    with transaction.atomic():
+        results = compute(on, items=items, stats=stats)
+        t0 = time.perf_counter()
+        for n, r in enumerate(results):
+            t1 = time.perf_counter()
+            writer.add(r)
+            stats.write_seconds += time.perf_counter() - t1
+            if progress is not None and n % 500 == 0:
+                progress(n, len(items))
+        t1 = time.perf_counter()
+        writer.flush()
+        # the scope's items that are no longer current (expired, unpublished) keep no set
+        stored = ItemMatchSet.objects.all()
         if document_ids is not None:
-            qs = qs.filter(item__document_id__in=document_ids)
-        qs.delete()
+            stored = stored.filter(item__document_id__in=document_ids)
+        stale = sorted(set(stored.values_list("item_id", flat=True)) - writer.written)
+        for start in range(0, len(stale), CHUNK):
+            ItemMatchSet.objects.filter(item_id__in=stale[start : start + CHUNK]).delete()
+        stats.write_seconds += time.perf_counter() - t1
+        stats.evaluate_seconds = time.perf_counter() - t0 - stats.write_seconds
+    return writer.new_pairs
 
 
-def _insert(r: ItemResult, on: date) -> None:
-    """One item's rows with one executemany (the driver loops in C over zipped columns)."""
-    from django.utils import timezone
+def _patch_firms(
+    on: date, enterprise_ids: list[int], document_ids: list[int] | None, stats: SweepStats
+) -> list[tuple[int, np.ndarray]]:
+    """Some firms × every item (of ``document_ids``): their results computed as in the full
+    sweep, then in each stored set those firms are removed and their new outcome put in."""
+    from .models import ItemMatchSet
 
-    from .models import PolicyMatch
-
-    n = len(r.positions)
-    manual = list(r.item.manual_conditions)
-    texts = np.empty(2 * len(r.sets), dtype=object)
-    for k, facts in enumerate(r.sets):
-        texts[2 * k] = json.dumps(facts, ensure_ascii=False)  # pass: the amount's facts only
-        texts[2 * k + 1] = json.dumps(facts + manual, ensure_ascii=False)
-    text = texts[2 * r.sig + (~r.passed).astype(np.int64)].tolist()
-    outcome = np.where(r.passed, "pass", "undetermined").tolist()
-    # Python's round (correctly rounded), as the per-firm path: np.round differs on halves
-    amount = [None if a != a else round(a, 2) for a in r.amount.tolist()]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    day = connection.ops.adapt_datefield_value(on)
-    json_value = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    sql = (
-        f"INSERT INTO {_qn(PolicyMatch._meta.db_table)} (item_id, enterprise_id, outcome, "
-        f"amount, missing, policy_version, computed_on, computed_at) "
-        f"VALUES (%s, %s, %s, %s, {json_value}, %s, %s, %s)"
-    )
-    rows = zip(
-        [r.item.id] * n,
-        r.positions.tolist(),
-        outcome,
-        amount,
-        text,
-        [r.item.version] * n,
-        [day] * n,
-        [now] * n,
-        strict=True,
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    firms = np.unique(np.asarray(list(enterprise_ids), dtype=np.int64))
+    items = _items(on, document_ids)
+    t0 = time.perf_counter()
+    fresh: dict[int, tuple[ItemResult, MatchSet]] = {}
+    for r in compute(on, enterprise_ids=firms.tolist(), items=items, stats=stats):
+        found = as_match_set(r)
+        stats.passed += int(found.passed.sum())
+        stats.undetermined += int((~found.passed).sum())
+        fresh[r.item.id] = (r, found)
+    stats.evaluate_seconds = time.perf_counter() - t0
+    new_pairs: list[tuple[int, np.ndarray]] = []
+    rulebook = _rulebook(on)
+    with transaction.atomic():
+        t1 = time.perf_counter()
+        stored = ItemMatchSet.objects.all()
+        if document_ids is not None:
+            stored = stored.filter(item__document_id__in=document_ids)
+        pks = list(stored.order_by("pk").values_list("pk", flat=True))
+        # read in chunks by key, not through an open cursor: the loop writes to the same table
+        chunks = (pks[start : start + 200] for start in range(0, len(pks), 200))
+        for row in (
+            row
+            for chunk in chunks
+            for row in ItemMatchSet.objects.select_for_update().filter(pk__in=chunk)
+        ):
+            r_found = fresh.pop(row.item_id, None)
+            held = np.concatenate([decode_ids(row.pass_ids), decode_ids(row.undetermined_ids)])
+            if r_found is None and not np.isin(firms, held).any():
+                continue
+            old = MatchSet.decode(row)
+            patched = old.without(firms)
+            if r_found is not None:
+                found = r_found[1]
+                patched = patched.merged(found)
+                was = old.ids[old.passed & np.isin(old.ids, firms)]
+                passing = found.ids[found.passed]
+                new_pairs.append((row.item_id, passing[~np.isin(passing, was)]))
+            fields = patched.encode()
+            ItemMatchSet.objects.filter(pk=row.pk).update(computed_at=timezone.now(), **fields)
+            stats.rows_written += 1
+        # items never stored before (published since the last sweep): the firms alone
+        rows = []
+        for r, found in fresh.values():
+            if len(found):
+                rows.append(
+                    ItemMatchSet(
+                        item_id=r.item.id,
+                        policy_version=r.item.version,
+                        rulebook=rulebook,
+                        computed_on=on,
+                        **found.encode(),
+                    )
+                )
+                new_pairs.append((r.item.id, found.ids[found.passed]))
+        ItemMatchSet.objects.bulk_create(rows)
+        stats.rows_written += len(rows)
+        stats.write_seconds = time.perf_counter() - t1
+    return [(i, f) for i, f in new_pairs if len(f)]
 
 
 def _notify(pairs: list[tuple[int, int]]) -> None:

@@ -28,12 +28,12 @@ from smeladder.policies.actions.tracking import (
     mark_applied,
     record_grant,
 )
+from smeladder.policies.match_sets import EligibleFirms, visible_ids
 from smeladder.policies.models import (
     Application,
     MatchOutcome,
     Notification,
     PolicyDocument,
-    PolicyMatch,
     Status,
     SupportItem,
 )
@@ -186,8 +186,9 @@ class EnterpriseMatchesView(APIView):
 
 
 class ItemFirmsView(generics.ListAPIView):
-    """免申即享: the firms of the official's area that pass an item (stored matches), with the
-    amount each gets, largest first; ``outcome=undetermined`` lists those waiting on facts."""
+    """免申即享: the firms of the official's area that pass an item (its stored match set), with
+    the amount each gets, largest first (then by firm); ``outcome=undetermined`` lists those
+    waiting on facts."""
 
     schema = ApiSchema()
     pagination_class = Pagination
@@ -204,12 +205,8 @@ class ItemFirmsView(generics.ListAPIView):
         )
         if item is None:
             raise _not_found("没有这个支持事项 / no such support item")
-        return (
-            PolicyMatch.objects.for_user(user)
-            .filter(item=item, outcome=params.get("outcome") or MatchOutcome.PASS)
-            .select_related("enterprise")
-            .order_by("-amount", "enterprise__uscc")
-        )
+        # the item's stored set, decoded; only the page's firms are read from the registry
+        return EligibleFirms(item, params.get("outcome") or MatchOutcome.PASS, visible_ids(user))
 
     @extend_schema(
         parameters=[

@@ -31,7 +31,8 @@ from .format import BENEFIT_KINDS, DATE_FIELDS, DOCUMENT_FIELDS, ITEM_FIELDS, RE
 #: operators a policy may not use: they refer to a rulebook's own checks
 RULEBOOK_ONLY = frozenset({"check", "points"})
 SIZE_CLASSES = ("large", "medium", "small", "micro")
-#: money above this cannot be stored exactly (PolicyMatch.amount has 15 digits with cents)
+#: money above this cannot be shown exactly (amounts are yuan with cents in 15 digits: the API's
+#: decimals; match sets keep float64, exact for cents below 2⁵³ / 100)
 MAX_AMOUNT = 10**13
 MAX_LENGTH: dict[str, int] = {
     "title": 300,

@@ -9,7 +9,7 @@ from .documents import (
     Status,
     SupportItem,
 )
-from .matches import MatchOutcome, PolicyMatch, SweepRun
+from .matches import ItemMatchSet, MatchOutcome, SweepRun
 from .pushes import CategoryMute, Delivery, Notification, NotificationKind
 from .search import SearchTerm
 from .tracking import Application, ApplicationStatus
@@ -20,12 +20,12 @@ __all__ = [
     "Category",
     "CategoryMute",
     "Delivery",
+    "ItemMatchSet",
     "Level",
     "MatchOutcome",
     "Notification",
     "NotificationKind",
     "PolicyDocument",
-    "PolicyMatch",
     "PolicyQuerySet",
     "PolicyRevision",
     "SearchTerm",

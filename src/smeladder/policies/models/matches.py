@@ -1,12 +1,10 @@
 """Stored matches: which firms qualify for which published items, with the amount, computed by
-the sweep (all items × all firms) and kept current incrementally."""
+the sweep (all items × all firms) and kept current incrementally — one row per item."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-
-from smeladder.registry.models.scoped import EnterpriseChildQuerySet
 
 from .documents import SupportItem
 
@@ -16,36 +14,36 @@ class MatchOutcome(models.TextChoices):
     UNDETERMINED = "undetermined", "待核实"
 
 
-class PolicyMatch(models.Model):
-    """One firm × one item that passes or is undetermined (failures are not stored: they are the
-    great majority of pairs and nobody lists them)."""
+class ItemMatchSet(models.Model):
+    """One item's sweep result: the firms that pass and those that are undetermined, with amounts
+    and the facts each waits on, encoded compactly (policies/match_sets.py documents the
+    encoding). Failures are not stored: they are the great majority and nobody lists them. One
+    row per item, not per pair: the benchmark registry has ~600 M passing or undetermined pairs."""
 
-    item = models.ForeignKey(SupportItem, on_delete=models.CASCADE, related_name="matches")
-    enterprise = models.ForeignKey(
-        "registry.Enterprise", on_delete=models.CASCADE, related_name="policy_matches"
-    )
-    outcome = models.CharField("结果", max_length=16, choices=MatchOutcome.choices)
-    #: estimated amount in yuan (None: non-monetary, or not computable from known facts)
-    amount = models.DecimalField("预计金额（元）", max_digits=15, decimal_places=2, null=True)
-    #: facts the result waits on (paths of facts-format.md) and the conditions only a person can
-    #: judge, in words
-    missing = models.JSONField("待补充信息", default=list, blank=True)
+    item = models.OneToOneField(SupportItem, on_delete=models.CASCADE, related_name="match_set")
     policy_version = models.PositiveIntegerField("政策版本")
+    #: the sme_size rulebook the size classes were computed with ("" when none in force)
+    rulebook = models.CharField("规则版本", max_length=64, blank=True, default="")
     computed_on = models.DateField("计算日期")
     computed_at = models.DateTimeField("计算时间", auto_now=True)
-
-    objects = EnterpriseChildQuerySet.as_manager()
+    n_pass = models.PositiveIntegerField("符合数", default=0)
+    n_undetermined = models.PositiveIntegerField("待核实数", default=0)
+    pass_ids = models.BinaryField("符合企业", default=b"")
+    pass_amounts = models.BinaryField("符合企业金额", default=b"")
+    pass_missing = models.BinaryField("符合企业待补充信息", default=b"")
+    undetermined_ids = models.BinaryField("待核实企业", default=b"")
+    undetermined_amounts = models.BinaryField("待核实企业金额", default=b"")
+    undetermined_missing = models.BinaryField("待核实企业待补充信息", default=b"")
+    #: the distinct lists of facts waited on (paths of facts-format.md) and conditions only a
+    #: person can judge, in words; ``*_missing`` index into it
+    missing_sets = models.JSONField("待补充信息", default=list, blank=True)
 
     class Meta:
-        verbose_name = "政策匹配"
-        verbose_name_plural = "政策匹配"
-        constraints = [
-            models.UniqueConstraint(fields=["item", "enterprise"], name="match_per_item_firm"),
-        ]
-        indexes = [models.Index(fields=["enterprise", "outcome"])]
+        verbose_name = "政策匹配结果"
+        verbose_name_plural = "政策匹配结果"
 
     def __str__(self) -> str:
-        return f"{self.item_id}:{self.enterprise_id} {self.outcome}"
+        return f"{self.item_id}: {self.n_pass} pass, {self.n_undetermined} undetermined"
 
 
 class SweepRun(models.Model):

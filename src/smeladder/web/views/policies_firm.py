@@ -4,7 +4,7 @@ the published library), and 消息 (the inbox: read, mark read, mute categories)
 
 An enterprise user sees their own firm; an official opens 我的政策 of a firm of their area with
 ``?uscc=``. The matching is computed now by policies/matching.py (``match_enterprise``); the
-stored matches of the sweep (``_stored``) are what the officials' lists read."""
+sweep's stored match sets (one per item) are what the officials' lists read."""
 
 from __future__ import annotations
 
@@ -41,7 +41,6 @@ from smeladder.policies.models import (
     CategoryMute,
     Level,
     MatchOutcome,
-    PolicyMatch,
     Status,
     SupportItem,
 )
@@ -103,9 +102,10 @@ def _yuan(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _computed(firm: Enterprise, on: dt.date) -> list[Row] | None:
+def _computed(firm: Enterprise, on: dt.date) -> list[Row]:
     """Every published item the firm passes or may pass, evaluated now (the engine's
-    ``match_enterprise``), so a change of the firm's figures shows at once."""
+    ``match_enterprise``, cached prepared items: a few ms for 20,000 items), so a change of the
+    firm's figures shows at once — the sweep's stored sets are per item, for officials."""
     found = [m for m in match_enterprise(firm, on) if m.outcome != "fail"]
     items = SupportItem.objects.select_related("document").in_bulk([m.item_id for m in found])
     return [
@@ -121,17 +121,8 @@ def _computed(firm: Enterprise, on: dt.date) -> list[Row] | None:
     ]
 
 
-def _stored(firm: Enterprise) -> list[Row]:
-    matches = PolicyMatch.objects.filter(
-        enterprise=firm, item__document__status=Status.PUBLISHED
-    ).select_related("item__document")
-    return [Row(m.item, m.outcome, m.amount, m.amount, _words(m.missing)) for m in matches]
-
-
 def firm_rows(firm: Enterprise, on: dt.date) -> list[Row]:
     rows = _computed(firm, on)
-    if rows is None:
-        rows = _stored(firm)
     applied = dict(Application.objects.filter(enterprise=firm).values_list("item_id", "status"))
     for row in rows:
         row.application = str(APPLICATION_LABEL.get(applied.get(row.item.pk, ""), ""))

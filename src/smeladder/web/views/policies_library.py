@@ -28,12 +28,13 @@ from smeladder.policies.actions.errors import NotAllowed, OutOfScope, PolicyErro
 from smeladder.policies.assist import propose
 from smeladder.policies.interchange.format import LABELS as FIELD_LABELS
 from smeladder.policies.interchange.format import document_to_data
+from smeladder.policies.match_sets import FirmRow, firm_matches, visible_ids
+from smeladder.policies.match_sets import counts as match_counts
 from smeladder.policies.models import (
     Category,
     Level,
     MatchOutcome,
     PolicyDocument,
-    PolicyMatch,
     Status,
 )
 from smeladder.policies.search import search
@@ -146,22 +147,11 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(doc.items.order_by("seq"))
     manages = is_official(user) and PolicyDocument.objects.managed_by(user).filter(pk=pk).exists()
     counts: dict[tuple[int, str], int] = {}
-    own: dict[int, PolicyMatch] = {}
+    own: dict[int, FirmRow] = {}
     if is_official(user):
-        rows = (
-            PolicyMatch.objects.for_user(user)
-            .filter(item__document=doc)
-            .values("item_id", "outcome")
-            .annotate(n=Count("pk"))
-        )
-        counts = {(r["item_id"], r["outcome"]): r["n"] for r in rows}
+        counts = match_counts([i.pk for i in items], visible_ids(user))
     elif user.enterprise_id:
-        own = {
-            m.item_id: m
-            for m in PolicyMatch.objects.filter(
-                item__document=doc, enterprise_id=user.enterprise_id
-            )
-        }
+        own = firm_matches([i.pk for i in items], user.enterprise_id)
     for item in items:
         item.condition_lines = conditions(item.eligibility)
         item.benefit_lines = benefit(item.benefit)

@@ -1,7 +1,7 @@
-"""Officials' follow-up of a published item: its 免申即享 list (the stored pass matches of firms
-in the official's area, with amounts; Excel export), the push history (notifications and their
-deliveries per channel), and tracking (applications, recording a grant, totals by district,
-category and title)."""
+"""Officials' follow-up of a published item: its 免申即享 list (the firms of its stored match set
+in the official's area — by outcome, optionally one district — with amounts; Excel export), the
+push history (notifications and their deliveries per channel), and tracking (applications,
+recording a grant, totals by district, category and title)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -29,6 +29,7 @@ from smeladder.policies.actions.tracking import (
     TrackingError,
     record_grant,
 )
+from smeladder.policies.match_sets import EligibleFirms, visible_ids
 from smeladder.policies.models import (
     Application,
     ApplicationStatus,
@@ -37,7 +38,6 @@ from smeladder.policies.models import (
     Notification,
     NotificationKind,
     PolicyDocument,
-    PolicyMatch,
     SupportItem,
 )
 from smeladder.policies.totals import totals
@@ -65,17 +65,10 @@ def _item(user: Any, pk: int) -> SupportItem:
     )
 
 
-def _firms(user: Any, item: SupportItem, outcome: str) -> Any:
-    status = Application.objects.filter(item=item, enterprise=OuterRef("enterprise")).values(
-        "status"
-    )[:1]
-    return (
-        PolicyMatch.objects.for_user(user)
-        .filter(item=item, outcome=outcome)
-        .select_related("enterprise")
-        .annotate(application=Subquery(status))
-        .order_by("-amount", "enterprise__name", "enterprise_id")
-    )
+def _district(request: HttpRequest) -> str:
+    """A division-code prefix to narrow the list to (digits only, at most 12)."""
+    text = (request.GET.get("district") or "").strip()
+    return text if text.isascii() and text.isdigit() and len(text) <= 12 else ""
 
 
 @login_required
@@ -86,10 +79,12 @@ def item_firms(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = request.GET.get("outcome") or MatchOutcome.PASS
     if outcome not in MatchOutcome.values:
         outcome = MatchOutcome.PASS
-    rows = _firms(user, item, outcome)
+    district = _district(request)
+    # the item's stored set, decoded and narrowed to the official's area: only the page's
+    # firms are read from the registry
+    rows = EligibleFirms(item, outcome, visible_ids(user, district))
     if request.GET.get("format") == "xlsx":
         return _export(request, item, rows)
-    summary = rows.aggregate(total=Sum("amount"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for m in page.object_list:
         m.district = division_name(m.enterprise.division_code) or m.enterprise.division_code
@@ -101,15 +96,16 @@ def item_firms(request: HttpRequest, pk: int) -> HttpResponse:
         "doc": item.document,
         "page": page,
         "count": page.paginator.count,
-        "total_wan": wan(summary["total"]),
+        "total_wan": wan(rows.total()),
         "outcome": outcome,
         "outcomes": MatchOutcome.choices,
+        "district": district,
         "query": query_without_page(request),
     }
     return render(request, "web/policies/item_firms.html", context)
 
 
-def _export(request: HttpRequest, item: SupportItem, rows: Any) -> HttpResponse:
+def _export(request: HttpRequest, item: SupportItem, rows: EligibleFirms) -> HttpResponse:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("免申即享名单"))
     bold = Font(bold=True)
@@ -129,20 +125,21 @@ def _export(request: HttpRequest, item: SupportItem, rows: Any) -> HttpResponse:
         cells.append(cell)
     sheet.append(cells)
     written = 0
-    for m in rows[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        firm = m.enterprise
-        sheet.append(
-            [
-                firm.name,
-                firm.uscc,
-                division_name(firm.division_code) or "",
-                firm.division_code,
-                float(m.amount) if m.amount is not None else None,
-                m.computed_on,
-                str(APPLICATION_LABEL.get(m.application, "")),
-            ]
-        )
-        written += 1
+    for batch in rows.batches(2000, limit=EXPORT_LIMIT):
+        for m in batch:
+            firm = m.enterprise
+            sheet.append(
+                [
+                    firm.name,
+                    firm.uscc,
+                    division_name(firm.division_code) or "",
+                    firm.division_code,
+                    float(m.amount) if m.amount is not None else None,
+                    m.computed_on,
+                    str(APPLICATION_LABEL.get(m.application, "")),
+                ]
+            )
+            written += 1
     notes = book.create_sheet(_("说明"))
     notes.append([_("政策文件"), item.document.title])
     notes.append([_("支持事项"), item.name])

@@ -1,5 +1,6 @@
 """smeladder sweep_policies [--on DATE] — match every published support item against every
-firm and store the results (PolicyMatch), as the background job does; prints the counts."""
+firm and store the results (one ItemMatchSet per item), as the background job does; prints the
+counts."""
 
 from __future__ import annotations
 
