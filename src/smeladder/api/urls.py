@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
 from . import views
-from .views import policies
+from .views import cases, policies
 
 app_name = "api"
 urlpatterns = [
@@ -72,6 +72,25 @@ urlpatterns = [
         policies.ApplicationGrantView.as_view(),
         name="application-grant",
     ),
+    path("cases/", cases.CaseListView.as_view(), name="cases"),
+    path("cases/<str:pk>/", cases.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<str:pk>/transitions/", cases.CaseTransitionView.as_view(), name="case-transitions"
+    ),
+    path("cases/<str:pk>/escalate/", cases.CaseEscalateView.as_view(), name="case-escalate"),
+    path("cases/<str:pk>/reassign/", cases.CaseReassignView.as_view(), name="case-reassign"),
+    path("cases/<str:pk>/rating/", cases.CaseRatingView.as_view(), name="case-rating"),
+    path("cases/<str:pk>/follow-ups/", cases.CaseFollowUpView.as_view(), name="case-follow-ups"),
+    path(
+        "cases/<str:pk>/attachments/", cases.CaseAttachmentsView.as_view(), name="case-attachments"
+    ),
+    path(
+        "cases/<str:pk>/attachments/<str:att>/",
+        cases.CaseAttachmentDownloadView.as_view(),
+        name="case-attachment",
+    ),
+    path("case-metrics/", cases.CaseMetricListView.as_view(), name="case-metrics"),
+    path("departments/", cases.DepartmentListView.as_view(), name="departments"),
     path("token", views.TokenView.as_view(), name="token"),
     path(
         "openapi.json",
