@@ -88,6 +88,9 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     if user.role == Role.PARTNER and not user.is_superuser:
         # partners see only what is shared with them (later issues); the registry is not
         raise PermissionDenied(_("合作机构无权查看企业库。"))
+    if user.role == Role.DEPARTMENT and not user.is_superuser:
+        # department staff work the 诉求 assigned to their unit; the registry is the officials'
+        raise PermissionDenied(_("部门工作人员无权查看企业库。"))
 
     filters = ListFilter.from_query(user, request.GET)
     if request.GET.get("format") == "xlsx":

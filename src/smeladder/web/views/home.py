@@ -1,5 +1,5 @@
 """首页: officials get the dashboard; an enterprise user a small home pointing at its own record;
-a partner what is shared with it (nothing yet)."""
+department staff their unit's open 诉求; a partner what is shared with it (nothing yet)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from smeladder.accounts.models import Role
+from smeladder.casework.models import Case, CaseMessage
 from smeladder.registry.models import Enterprise
 
 from .dashboard import dashboard
@@ -26,6 +27,13 @@ def home(request: HttpRequest) -> HttpResponse:
             if user.enterprise_id
             else None
         )
+    if user.role == Role.DEPARTMENT:
+        # counts only: the list itself is the 诉求 page, scoped the same way
+        context["departments"] = list(
+            user.departments.filter(active=True).values_list("name", flat=True)
+        )
+        context["open_cases"] = Case.objects.for_user(user).open().count()
+        context["unread"] = CaseMessage.objects.for_user(user).unread().count()
     return render(request, "web/home.html", context)
 
 
