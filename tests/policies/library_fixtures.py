@@ -1,6 +1,6 @@
 """A small policy library for the pushes, tracking, pages and API tests: firms in 张店 (370303)
-and 博山 (370304), a published city document with two items, a 博山 draft, and stored matches
-(written directly, as the sweep would)."""
+and 博山 (370304), a published city document with two items, a 博山 draft, and stored match
+sets (written directly, as the sweep would)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from smeladder.policies import match_sets
+from smeladder.policies.match_sets import PASS, UNDETERMINED, MatchSet
 from smeladder.policies.models import (
-    MatchOutcome,
     PolicyDocument,
-    PolicyMatch,
     Status,
     SupportItem,
 )
@@ -101,20 +101,11 @@ def build_library(on: dt.date = TODAY) -> dict[str, Any]:
     draft_item = SupportItem.objects.create(
         document=draft, seq=1, name="陶瓷窑炉改造补助", benefit={"kind": "fixed", "amount": 300000}
     )
-    common = {"policy_version": doc.version, "computed_on": on}
-    m_zd = PolicyMatch.objects.create(
-        item=giant, enterprise=zd, outcome=MatchOutcome.PASS, amount=Decimal(1000000), **common
-    )
-    m_bs = PolicyMatch.objects.create(
-        item=giant, enterprise=bs, outcome=MatchOutcome.PASS, amount=Decimal(1000000), **common
-    )
-    m_zd2 = PolicyMatch.objects.create(
-        item=rd,
-        enterprise=zd2,
-        outcome=MatchOutcome.UNDETERMINED,
-        amount=None,
-        missing=["annual.2025.rd_expense", "项目通过专家评审"],
-        **common,
+    put_matches(giant, [(zd.pk, PASS, 1000000, []), (bs.pk, PASS, 1000000, [])], on)
+    put_matches(
+        rd,
+        [(zd2.pk, UNDETERMINED, None, ["annual.2025.rd_expense", "项目通过专家评审"])],
+        on,
     )
     return {
         "zd": zd,
@@ -125,8 +116,11 @@ def build_library(on: dt.date = TODAY) -> dict[str, Any]:
         "rd": rd,
         "draft": draft,
         "draft_item": draft_item,
-        "m_zd": m_zd,
-        "m_bs": m_bs,
-        "m_zd2": m_zd2,
         "on": on,
     }
+
+
+def put_matches(item: SupportItem, rows: list[tuple[int, str, Any, list[str]]], on: Any) -> None:
+    """Store an item's match set from (firm id, outcome, amount, missing) rows, as the sweep
+    would."""
+    match_sets.store(item.pk, MatchSet.of_rows(rows), on=on, version=item.document.version)

@@ -206,7 +206,7 @@ def test_registry_import_updates_stored_matches(
     library: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     """The import action recomputes the changed firm's matches once its transaction commits."""
-    from smeladder.policies.models import PolicyMatch
+    from smeladder.policies.match_sets import firm_matches
     from smeladder.registry.actions import import_enterprises
     from smeladder.registry.interchange.export_facts import enterprise_facts
     from smeladder.registry.interchange.records import ReadResult, SourceRecord
@@ -216,7 +216,7 @@ def test_registry_import_updates_stored_matches(
     # the hook computes as of today: keep the window open whatever today is
     PolicyDocument.objects.filter(pk=rd.document_id).update(apply_to=None)
     matching.store_matches_for_enterprises([zd.pk], ON)
-    before = PolicyMatch.objects.get(item=rd, enterprise=zd)
+    before = firm_matches([rd.pk], zd.pk)[rd.pk]
     assert before.amount == 200_000  # 10% of ¥200万
     facts = enterprise_facts(zd.pk)
     facts["annual"]["2025"]["rd_expense"] = 3_000_000
@@ -225,4 +225,4 @@ def test_registry_import_updates_stored_matches(
     assert result.written and result.updated == 1
     assert len(callbacks) == 1
     # computed as of today by the hook; the amount follows the new figure
-    assert PolicyMatch.objects.get(item=rd, enterprise=zd).amount == 300_000
+    assert firm_matches([rd.pk], zd.pk)[rd.pk].amount == 300_000

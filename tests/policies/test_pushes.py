@@ -21,11 +21,11 @@ from smeladder.policies.models import (
     Application,
     CategoryMute,
     Delivery,
-    MatchOutcome,
+    ItemMatchSet,
     Notification,
     NotificationKind,
-    PolicyMatch,
 )
+from smeladder.policies.match_sets import pass_pairs
 from smeladder.policies.pushes import (
     closing_pairs,
     inbox_of,
@@ -33,7 +33,7 @@ from smeladder.policies.pushes import (
     notify_new_matches,
 )
 
-from .library_fixtures import build_library
+from .library_fixtures import build_library, put_matches
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -167,7 +167,7 @@ def test_closing_window_boundaries(lib, days, apply_from_days, pushed):
 
 def test_closing_skips_firms_that_applied_and_undetermined_matches(lib):
     Application.objects.create(item=lib["giant"], enterprise=lib["bs"], applied_on=lib["on"])
-    PolicyMatch.objects.filter(pk=lib["m_zd2"].pk).update(outcome=MatchOutcome.UNDETERMINED)
+    put_matches(lib["rd"], [(lib["zd2"].pk, "undetermined", None, ["项目通过专家评审"])], lib["on"])
     assert set(closing_pairs(lib["on"])) == {(lib["giant"].pk, lib["zd"].pk)}
     first = notify_closing_windows(lib["on"])
     n = Notification.objects.get(kind=NotificationKind.WINDOW_CLOSING)
@@ -192,7 +192,11 @@ def test_the_command_pushes_pending_matches_and_closing_windows(lib):
 
 
 def test_the_amount_in_the_body_comes_from_the_stored_match(lib):
-    PolicyMatch.objects.filter(pk=lib["m_bs"].pk).update(amount=Decimal("1234567.89"))
+    put_matches(
+        lib["giant"],
+        [(lib["zd"].pk, "pass", 1000000, []), (lib["bs"].pk, "pass", Decimal("1234567.89"), [])],
+        lib["on"],
+    )
     notify_new_matches([(lib["giant"].pk, lib["bs"].pk)])
     assert "123.46 万元" in Notification.objects.get(enterprise=lib["bs"]).body
 
@@ -202,12 +206,11 @@ def test_the_sweep_pushes_newly_passing_pairs_once(lib):
     of the items they newly pass — once, however often the sweep runs."""
     from smeladder.policies.matching import store_matches_for_enterprises
 
-    PolicyMatch.objects.all().delete()  # as before the first sweep
+    ItemMatchSet.objects.all().delete()  # as before the first sweep
     on = lib["on"]
     store_matches_for_enterprises([lib["zd"].pk, lib["zd2"].pk, lib["bs"].pk], on)
-    assert set(
-        PolicyMatch.objects.filter(outcome="pass").values_list("item_id", "enterprise_id")
-    ) == {(lib["giant"].pk, lib["zd"].pk)}  # only 甲 holds the 小巨人 title
+    items = [lib["giant"].pk, lib["rd"].pk]
+    assert set(pass_pairs(items)) == {(lib["giant"].pk, lib["zd"].pk)}  # only 甲 holds 小巨人
     pushed = Notification.objects.filter(kind=NotificationKind.NEW_ITEM)
     assert list(pushed.values_list("item_id", "enterprise_id")) == [(lib["giant"].pk, lib["zd"].pk)]
     assert "100.00 万元" in pushed.get().body

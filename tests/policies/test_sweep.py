@@ -15,7 +15,8 @@ from django.core.management import call_command
 from smeladder.policies import matching
 from smeladder.policies.demo import build_demo_library, delete_demo_library
 from smeladder.policies.eligibility import clear_cache
-from smeladder.policies.models import PolicyDocument, PolicyMatch, Status, SupportItem, SweepRun
+from smeladder.policies.match_sets import load, yuan
+from smeladder.policies.models import ItemMatchSet, PolicyDocument, Status, SupportItem, SweepRun
 from smeladder.policies.sweep import Snapshot, Vec, evaluate_item_vec, sweep
 from smeladder.registry.demo import delete_registry
 from smeladder.registry.models import AnnualFigures, Enterprise, Pool, PoolMembership
@@ -53,11 +54,19 @@ def _pools() -> None:
             )
 
 
-def _stored() -> dict[tuple[int, int], tuple[str, Decimal | None, list[str]]]:
-    return {
-        (m.item_id, m.enterprise_id): (m.outcome, m.amount, m.missing)
-        for m in PolicyMatch.objects.all()
-    }
+def _stored(
+    items: Any = None,
+) -> dict[tuple[int, int], tuple[str, Decimal | None, list[str]]]:
+    """Every stored (item, firm) pair, decoded from the items' match sets."""
+    ids = ItemMatchSet.objects.values_list("item_id", flat=True) if items is None else items
+    out = {}
+    for item_id, found in load(list(ids)).items():
+        for firm, passed, amount, sig in zip(
+            found.ids.tolist(), found.passed, found.amount, found.sig, strict=True
+        ):
+            outcome = "pass" if passed else "undetermined"
+            out[(item_id, firm)] = (outcome, yuan(amount), found.sets[int(sig)])
+    return out
 
 
 def _python(ids: list[int] | None = None) -> dict[tuple[int, int], tuple[str, Any, list[str]]]:
@@ -94,9 +103,15 @@ def test_sweep_equals_per_firm_python(city: Any) -> None:
     assert outcomes == {"pass", "undetermined"}
     assert any(v[1] is not None for v in stored.values())
     assert stats["passed"] + stats["undetermined"] == len(stored)
-    row = PolicyMatch.objects.first()
-    assert row.computed_on == ON
-    assert row.policy_version == row.item.document.version
+    rows = ItemMatchSet.objects.select_related("item__document")
+    assert rows.count() == stats["items"] == stats["rows_written"]  # one row per item
+    assert sum(r.n_pass for r in rows) == stats["passed"]
+    assert all(r.computed_on == ON for r in rows)
+    assert all(r.policy_version == r.item.document.version for r in rows)
+    assert stats["bytes_written"] > 0
+    # a second run with nothing changed: the same sets, nobody newly passes
+    again = sweep(ON, notify=False)
+    assert again["new_pairs"] == 0 and _normalise(_stored()) == stored
 
 
 def test_incremental_after_a_figure_change(city: Any) -> None:
@@ -106,38 +121,41 @@ def test_incremental_after_a_figure_change(city: Any) -> None:
     AnnualFigures.objects.filter(enterprise=firm, year=2025).update(
         rd_expense=Decimal("9000000"), revenue=Decimal("60000000")
     )
-    before = {k: v for k, v in _stored().items() if k[1] == firm.pk}
+    everything = _stored()
+    before = {k: v for k, v in everything.items() if k[1] == firm.pk}
     matching.store_matches_for_enterprises([firm.pk], ON)
     after = _normalise({k: v for k, v in _stored().items() if k[1] == firm.pk})
     assert after == _normalise(_python([firm.pk]))
     assert after != _normalise(before)
     # and nothing else moved
-    assert PolicyMatch.objects.exclude(enterprise=firm).count() == sum(
-        1 for k in _stored() if k[1] != firm.pk
-    )
+    assert {k: v for k, v in _stored().items() if k[1] != firm.pk} == {
+        k: v for k, v in everything.items() if k[1] != firm.pk
+    }
 
 
 def test_incremental_after_a_policy_change(city: Any) -> None:
     sweep(ON, notify=False)
     item = SupportItem.objects.filter(benefit__kind="fixed", document__status=Status.PUBLISHED)
-    item = item.filter(matches__isnull=False).distinct().first()
+    item = item.filter(match_set__n_pass__gt=0).first()
     doc = item.document
-    others = PolicyMatch.objects.exclude(item__document=doc).count()
+    others = {k: v for k, v in _stored().items() if k[0] not in _items_of(doc)}
     SupportItem.objects.filter(pk=item.pk).update(benefit={"kind": "fixed", "amount": 123456})
     PolicyDocument.objects.filter(pk=doc.pk).update(version=doc.version + 1)
     doc.refresh_from_db()
     matching.on_policy_changed(doc)
-    amounts = set(PolicyMatch.objects.filter(item=item).values_list("amount", flat=True))
+    amounts = {v[1] for v in _stored([item.pk]).values()}
     assert amounts == {Decimal("123456.00")}
-    assert set(PolicyMatch.objects.filter(item=item).values_list("policy_version", flat=True)) == {
-        doc.version
-    }
-    assert PolicyMatch.objects.exclude(item__document=doc).count() == others
+    assert ItemMatchSet.objects.get(item=item).policy_version == doc.version
+    assert {k: v for k, v in _stored().items() if k[0] not in _items_of(doc)} == others
     # withdrawn: its matches go
     PolicyDocument.objects.filter(pk=doc.pk).update(status=Status.WITHDRAWN)
     doc.refresh_from_db()
     matching.on_policy_changed(doc)
-    assert not PolicyMatch.objects.filter(item__document=doc).exists()
+    assert not ItemMatchSet.objects.filter(item__document=doc).exists()
+
+
+def _items_of(doc: PolicyDocument) -> set[int]:
+    return set(doc.items.values_list("pk", flat=True))
 
 
 def test_vectorised_ratio_zero_denominator_waits(city: Any) -> None:
@@ -157,7 +175,7 @@ def test_queue_sweep_records_a_run(city: Any) -> None:
     run.refresh_from_db()
     assert run.state == SweepRun.State.DONE
     assert run.items > 0 and run.enterprises == N
-    assert run.passed + run.undetermined == PolicyMatch.objects.count()
+    assert run.passed + run.undetermined == len(_stored())
 
 
 def test_unvectorised_operator_falls_back(city: Any) -> None:
