@@ -39,7 +39,7 @@ def test_works_on_an_empty_registry():
 def test_four_accounts_with_roles_scopes_and_password(demo_city):
     output = run()
     users = {u.username: u for u in User.objects.all()}
-    assert set(users) == {"admin", "zibo_city", "zhangdian", "demo_firm", "demo_bank"}
+    assert set(users) == {"admin", "zibo_city", "zhangdian", "demo_firm", "demo_bank", "zibo_gxj"}
     admin, city, district, firm = (
         users[k] for k in ("admin", "zibo_city", "zhangdian", "demo_firm")
     )
@@ -77,7 +77,21 @@ def test_idempotent_and_resets_changes(demo_city):
     user.is_active = False
     user.save()
     run()
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
     user.refresh_from_db()
     assert user.check_password(PASSWORD) and user.is_active
     assert user.division_prefix == "370303"
+
+
+def test_the_department_account_works_its_units_requests(demo_city):
+    from smeladder.casework.models import Case
+
+    run()
+    staff = User.objects.get(username="zibo_gxj")
+    assert staff.role == Role.DEPARTMENT and not staff.is_staff and staff.division_prefix == ""
+    assert list(staff.departments.values_list("name", flat=True)) == ["市工业和信息化局"]
+    visible = Case.objects.for_user(staff)
+    assert visible.exists()  # the demo city routes 政策咨询 and 其他 there
+    assert set(visible.values_list("department__name", flat=True)) == {"市工业和信息化局"}
+    run()  # idempotent: still one membership
+    assert staff.departments.count() == 1

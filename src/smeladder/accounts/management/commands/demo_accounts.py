@@ -1,6 +1,6 @@
 """smeladder demo_accounts — create or reset the demo log-ins, one per role (the partner bank sees
-nothing of the registry yet), all with settings.DEMO_PASSWORD. Running it again resets them:
-idempotent."""
+nothing of the registry yet; the department account works the 诉求 of 市工业和信息化局), all with
+settings.DEMO_PASSWORD. Running it again resets them: idempotent."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ from smeladder.registry.models import Enterprise
 
 #: 张店区: the district of the district official and of the demo firm.
 DEMO_DISTRICT = "370303"
+#: the demo city's unit for 政策咨询 and 其他 requests (casework/demo.py routes them there), whose
+#: member the department account becomes; created here if the demo has not run yet (the demo
+#: finds it by the same name and area)
+DEMO_DEPARTMENT = ("市工业和信息化局", "3703")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class DemoAccount:
     superuser: bool = False
     staff: bool = True
     organisation: str = ""
+    #: (name, area) of the casework department the account is a member of
+    department: tuple[str, str] | None = None
 
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -48,6 +54,16 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         staff=False,
         organisation="某银行淄博分行",
     ),
+    DemoAccount(
+        "zibo_gxj",
+        Role.DEPARTMENT,
+        "",
+        "市工业和信息化局承办的诉求",
+        "requests assigned to the city industry bureau",
+        staff=False,
+        organisation="淄博市工业和信息化局",
+        department=DEMO_DEPARTMENT,
+    ),
 )
 
 
@@ -57,6 +73,15 @@ def demo_enterprise() -> Enterprise | None:
         n_titles=Count("titles", filter=Q(titles__status="active"))
     ).order_by("-n_titles", "id")
     return ranked.filter(division_code=DEMO_DISTRICT).first() or ranked.first()
+
+
+def _join_department(user: User, name: str, prefix: str) -> None:
+    """Membership added directly, as the demo writes its organisation (setup, not a person's
+    edit: the audited casework.actions.set_members needs a city official as the actor)."""
+    from smeladder.casework.models import Department
+
+    department, _ = Department.objects.get_or_create(name=name, division_prefix=prefix)
+    department.members.add(user)
 
 
 def _width(text: str) -> int:
@@ -91,6 +116,8 @@ class Command(BaseCommand):
                 group_name = group_for(spec.role)
                 groups = Group.objects.filter(name=group_name) if group_name else []
                 user.groups.set(groups)
+                if spec.department is not None:
+                    _join_department(user, *spec.department)
                 scope = f"{spec.scope_zh} / {spec.scope_en}"
                 if spec.role == Role.ENTERPRISE:
                     scope = f"{firm.name} {firm.uscc}" if firm else "（未关联企业 / no enterprise)"
