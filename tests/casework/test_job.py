@@ -93,23 +93,110 @@ def test_a_deadline_beyond_the_calendar_is_reported_not_guessed(world, clock):
     assert summary.escalated == 0
 
 
-def test_the_job_costs_a_constant_number_of_queries_per_escalated_case(world, clock):
-    """Pinned like Saleor's benchmarks: a change that adds a query per case shows up here (the
-    job escalates thousands of cases on a bad day; see bench/bench_casework.py)."""
+def _escalate_counting_queries(world, clock, n: int) -> tuple[int, list[str]]:
+    """File `n` cases on 9-01, run the job on 9-09 (all overdue): the queries it ran."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def run(n: int) -> int:
-        clock.set("2026-09-01")
-        for _ in range(n):
-            file(world)
-        clock.set("2026-09-09")
-        with CaptureQueriesContext(connection) as ctx:
-            assert actions.run_escalation().escalated == n
-        Case.objects.all().delete()
-        return len(ctx.captured_queries)
+    clock.set("2026-09-01")
+    for _ in range(n):
+        file(world)
+    clock.set("2026-09-09")
+    with CaptureQueriesContext(connection) as ctx:
+        assert actions.run_escalation().escalated == n
+    Case.objects.all().delete()
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
-    two, five = run(2), run(5)
-    per_case = (five - two) / 3
-    assert per_case == int(per_case) and per_case <= 18
-    assert two - 2 * per_case <= 2  # the candidate read: cases and their events
+
+def test_the_job_costs_a_fixed_number_of_queries_per_chunk(world, clock):
+    """Pinned like Saleor's benchmarks: 10 and 40 overdue cases (one chunk) cost the same
+    queries, so a change that adds a query per case shows up here (the job escalates thousands
+    of cases on a bad day; see bench/bench_casework.py)."""
+    ten, sql = _escalate_counting_queries(world, clock, 10)
+    forty, _ = _escalate_counting_queries(world, clock, 40)
+    assert ten == forty, sql
+    # scan (cases, events); lock, cases, events, notices; rule reads (days and owner, once a
+    # run); inserts of notices, events, audit; one UPDATE per (level, department); recipients
+    # (firm users, followers, members, filers, users); messages, deliveries
+    assert ten <= 21, sql
+
+
+def test_chunks_cost_the_same_each(world, clock, monkeypatch):
+    from smeladder.casework.actions import escalation
+
+    one_chunk, _ = _escalate_counting_queries(world, clock, 12)
+    monkeypatch.setattr(escalation, "CHUNK", 4)
+    three_chunks, _ = _escalate_counting_queries(world, clock, 12)
+    # the run's own reads (scan, rules) once; the chunk's queries three times
+    per_chunk = (three_chunks - one_chunk) / 2
+    assert per_chunk == int(per_chunk) and 10 <= per_chunk <= 17
+
+
+def test_the_batched_recipients_are_those_of_one_event_at_a_time(world, clock):
+    """The job asks for the recipients of a whole chunk at once; they must be the people (and
+    order) `recipients` gives for one event: firm users, followers, the filer, the members of
+    the department on the events that hand it the case; never an inactive user or the actor."""
+    from smeladder.accounts.models import Role, User
+    from smeladder.casework.models import CaseEvent
+    from smeladder.casework.notifications import recipients, recipients_of_many
+
+    clock.set("2026-09-01")
+    talent = file(world)  # 张店人社局: hr_staff
+    by_official = actions.file_case(  # the filer is an official
+        world.zhangdian, world.zd, category="approval", description="审批", channel="phone"
+    )
+    financing = file(world, firm_user=world.bs_firm, category="financing")
+    actions.add_follower(talent, world.city)
+    actions.add_follower(by_official, world.zhangdian, world.city)
+    User.objects.create_user("gone", password="pw", role=Role.ENTERPRISE, enterprise=world.zd)
+    User.objects.filter(username="gone").update(is_active=False)
+    world.zd_dev.members.add(User.objects.create_user("gone_too", password="pw", is_active=False))
+    actions.accept(financing, world.finance_staff)  # an event whose actor must be left out
+    pairs = [
+        (case, event)
+        for case in Case.objects.select_related("enterprise", "department")
+        for event in CaseEvent.objects.filter(case=case)
+    ]
+    kinds = {event.kind for _case, event in pairs}
+    assert {"filed", "accept", "follow"} <= kinds  # handed over, not handed over, both
+    one_by_one = [recipients(case, event) for case, event in pairs]
+    assert recipients_of_many(pairs) == one_by_one
+    assert any(world.city in people for people in one_by_one)  # followers are in
+    for (_case, event), people in zip(pairs, one_by_one, strict=True):
+        if event.actor_id:
+            assert event.actor not in people
+    names = {u.username for people in one_by_one for u in people}
+    assert "gone" not in names and "gone_too" not in names
+
+
+def test_a_crash_mid_run_keeps_whole_chunks_and_the_next_run_finishes(world, clock, monkeypatch):
+    from smeladder.casework.actions import escalation
+
+    clock.set("2026-09-01")
+    cases = [file(world) for _ in range(6)]
+    clock.set("2026-09-09")
+    monkeypatch.setattr(escalation, "CHUNK", 4)
+    calls = []
+
+    def notify_then_crash(pairs):
+        calls.append(len(pairs))
+        if len(calls) == 2:
+            raise RuntimeError("mail server gone")
+        return real(pairs)
+
+    real = escalation.notify_many
+    monkeypatch.setattr(escalation, "notify_many", notify_then_crash)
+    with pytest.raises(RuntimeError):
+        actions.run_escalation()
+    levels = list(Case.objects.order_by("pk").values_list("level", flat=True))
+    assert levels == [Level.SPECIAL] * 4 + [Level.SELF] * 2  # the second chunk rolled back
+    assert SupervisionNotice.objects.count() == 4
+    job_messages = CaseMessage.objects.filter(event__actor_label="escalate_cases")
+    assert not job_messages.filter(case__in=cases[4:]).exists()
+    monkeypatch.setattr(escalation, "notify_many", real)
+    summary = actions.run_escalation()
+    assert (summary.escalated, summary.notices) == (2, 2)
+    assert set(Case.objects.values_list("level", flat=True)) == {Level.SPECIAL}
+    assert SupervisionNotice.objects.count() == 6
+    per_case = [job_messages.filter(case=case).count() for case in cases]
+    assert per_case == [per_case[0]] * 6 and per_case[0] >= 2  # the firm and the department

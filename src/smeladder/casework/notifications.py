@@ -9,17 +9,31 @@ supervise) also the members of the assigned department. Never the person who act
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Model, Q
 
 from smeladder.accounts.models import Role, User
 from smeladder.policies.channels import CONSOLE_EMAIL, DEFAULT_CHANNELS, Sent
 
-from .models import Case, CaseDelivery, CaseEvent, CaseMessage, Level, State
+from .models import (
+    Case,
+    CaseDelivery,
+    CaseEvent,
+    CaseMessage,
+    Department,
+    Follower,
+    Level,
+    State,
+)
+
+M = TypeVar("M", bound=Model)
 
 SMS_LOG = logging.getLogger("smeladder.casework.sms")
 #: events after which the department holding the case must act
@@ -70,6 +84,17 @@ class EmailChannel:
         except Exception as err:  # any transport error is a failed delivery
             return Sent(CaseDelivery.State.FAILED, address, str(err)[:500])
         return Sent(CaseDelivery.State.SENT, recipient=address)
+
+    def send_many(self, messages: list[CaseMessage]) -> list[Sent]:
+        # one SMTP session for the batch instead of one per message
+        try:
+            self.connection.open()
+        except Exception:  # a failed open: each send then reports its own failure
+            return [self.send(message) for message in messages]
+        try:
+            return [self.send(message) for message in messages]
+        finally:
+            self.connection.close()
 
 
 class ConsoleSmsChannel:
@@ -124,11 +149,70 @@ def compose(case: Case, event: CaseEvent) -> tuple[str, str]:
 def notify_event(case: Case, event: CaseEvent) -> list[CaseMessage]:
     """Inbox messages for everyone concerned by `event`, each delivered over the channels."""
     people = recipients(case, event)
-    if not people:
+    return deliver([(case, event, people)])
+
+
+def recipients_of_many(pairs: Sequence[tuple[Case, CaseEvent]]) -> list[list[User]]:
+    """`recipients` of each (case, event), in a constant number of queries however many pairs
+    (the escalation job notifies thousands of cases in a run): the same people, in the same
+    order, as `recipients` would give one by one."""
+    if not pairs:
         return []
-    title, body = compose(case, event)
-    messages = CaseMessage.objects.bulk_create(
-        [
+    firms = {case.enterprise_id for case, _event in pairs}
+    case_ids = {case.pk for case, _event in pairs}
+    departments = {
+        case.department_id
+        for case, event in pairs
+        if event.kind in FOR_DEPARTMENT and case.department_id
+    }
+    by_firm: dict[int, set[int]] = defaultdict(set)
+    for pk, firm in User.objects.filter(
+        enterprise_id__in=firms, role=Role.ENTERPRISE, is_active=True
+    ).values_list("pk", "enterprise_id"):
+        by_firm[firm].add(pk)
+    by_case: dict[int, set[int]] = defaultdict(set)
+    for case_id, user_id in Follower.objects.filter(
+        case_id__in=case_ids, user__is_active=True
+    ).values_list("case_id", "user_id"):
+        by_case[case_id].add(user_id)
+    by_department: dict[int, set[int]] = defaultdict(set)
+    if departments:
+        members = Department.members.through.objects.filter(
+            department_id__in=departments, user__is_active=True
+        )
+        for department_id, user_id in members.values_list("department_id", "user_id"):
+            by_department[department_id].add(user_id)
+    filers = {case.filed_by_id for case, _event in pairs if case.filed_by_id}
+    active_filers = set(
+        User.objects.filter(pk__in=filers, is_active=True).values_list("pk", flat=True)
+    )
+    wanted: list[set[int]] = []
+    for case, event in pairs:
+        who = by_firm[case.enterprise_id] | by_case[case.pk]
+        if case.filed_by_id in active_filers:
+            who.add(case.filed_by_id)
+        if event.kind in FOR_DEPARTMENT and case.department_id:
+            who |= by_department[case.department_id]
+        who.discard(event.actor_id or 0)
+        wanted.append(who)
+    people = User.objects.in_bulk(set().union(*wanted))
+    return [[people[pk] for pk in sorted(who) if pk in people] for who in wanted]
+
+
+def notify_many(pairs: Sequence[tuple[Case, CaseEvent]]) -> list[CaseMessage]:
+    """`notify_event` for many events at once: the messages in one insert, each channel sending
+    them as one batch (e.g. one SMTP connection), the deliveries in one insert."""
+    people = recipients_of_many(pairs)
+    return deliver([(case, event, who) for (case, event), who in zip(pairs, people, strict=True)])
+
+
+def deliver(batch: Sequence[tuple[Case, CaseEvent, list[User]]]) -> list[CaseMessage]:
+    messages: list[CaseMessage] = []
+    for case, event, people in batch:
+        if not people:
+            continue
+        title, body = compose(case, event)
+        messages.extend(
             CaseMessage(
                 recipient=person,
                 case=case,
@@ -138,12 +222,13 @@ def notify_event(case: Case, event: CaseEvent) -> list[CaseMessage]:
                 created_at=event.at,
             )
             for person in people
-        ]
-    )
+        )
+    if not messages:
+        return []
+    messages = create_all(CaseMessage, messages)
     deliveries = []
     for channel in configured_channels():
-        for message in messages:
-            sent = channel.send(message)
+        for message, sent in zip(messages, send_all(channel, messages), strict=True):
             deliveries.append(
                 CaseDelivery(
                     message=message,
@@ -151,8 +236,27 @@ def notify_event(case: Case, event: CaseEvent) -> list[CaseMessage]:
                     recipient=sent.recipient[:200],
                     state=sent.state,
                     detail=sent.detail[:500],
-                    at=event.at,
+                    at=message.created_at,
                 )
             )
     CaseDelivery.objects.bulk_create(deliveries)
     return messages
+
+
+def send_all(channel: Any, messages: list[CaseMessage]) -> list[Sent]:
+    """One channel's results for many messages: its `send_many` if it has one (a batch), else
+    `send` message by message."""
+    send_many = getattr(channel, "send_many", None)
+    if send_many is not None:
+        return list(send_many(messages))
+    return [channel.send(message) for message in messages]
+
+
+def create_all(model: type[M], objects: list[M]) -> list[M]:
+    """Insert rows and learn their ids: one bulk insert where the database returns ids from it
+    (SQLite, PostgreSQL, MariaDB 10.5+), else row by row."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        return model.objects.bulk_create(objects)
+    for obj in objects:
+        obj.save(force_insert=True)
+    return objects

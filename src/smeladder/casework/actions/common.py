@@ -86,21 +86,26 @@ def log_event(
         note=note,
         data=data or {},
     )
-    changes: dict[str, Any] = {"event": event.pk}
-    if from_state != to_state:
-        changes["state"] = [from_state or None, to_state]
-    if note:
-        changes["note"] = note
-    changes.update({k: v for k, v in (data or {}).items() if k not in changes})
     record(
         f"casework.{kind}",
         actor=user if user is not None else label,
         object_type="casework.Case",
         object_id=str(case.pk),
-        changes=changes,
+        changes=audit_changes(event),
     )
     if notify:
         from ..notifications import notify_event
 
         notify_event(case, event)
     return event
+
+
+def audit_changes(event: CaseEvent) -> dict[str, Any]:
+    """What the audit record of an event holds (the escalation job writes the same in bulk)."""
+    changes: dict[str, Any] = {"event": event.pk}
+    if event.from_state != event.to_state:
+        changes["state"] = [event.from_state or None, event.to_state]
+    if event.note:
+        changes["note"] = event.note
+    changes.update({k: v for k, v in event.data.items() if k not in changes})
+    return changes

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+
+from smeladder.accounts.audit import record_many
 
 from .. import rules
 from ..calendar import CalendarNotCovered, working_days_between
@@ -26,12 +29,15 @@ from ..models import (
     SupervisionNotice,
     next_level,
 )
+from ..notifications import create_all, notify_many
 from ..permissions import is_handler, is_supervisor
-from .common import locked_case, log_event, now
+from .common import audit_changes, locked_case, log_event, now
 from .errors import IllegalTransition, InvalidInput, NotAllowed
 from .transitions import apply_transition
 
 AUTO_CLOSE_WORKING_DAYS = 5
+#: overdue cases escalated per transaction (each chunk costs the same few queries)
+CHUNK = 500
 JOB = "escalate_cases"
 LOG = logging.getLogger("smeladder.casework")
 
@@ -88,11 +94,7 @@ def escalate_locked(case: Case, actor: Any, note: str, at: dt.datetime) -> Case:
         raise IllegalTransition(f"诉求 #{case.pk} 已在最高层级「{top}」，不能再升级")
     days = rules.deadline_days(case.category, case.urgency, new)
     owner = rules.level_owner(new, case.enterprise.division_code)
-    old_level, old_dept = case.level, case.department_id
-    case.level = new
-    if owner is not None:
-        case.department = owner
-    case.updated_at = at
+    data = _climb(case, new, days, owner, at)
     case.save(update_fields=["level", "department", "updated_at"])
     log_event(
         case,
@@ -102,13 +104,25 @@ def escalate_locked(case: Case, actor: Any, note: str, at: dt.datetime) -> Case:
         from_state=case.state,
         to_state=case.state,
         note=note,
-        data={
-            "level": [old_level, new],
-            "deadline_days": days,
-            "department": [old_dept, case.department_id],
-        },
+        data=data,
     )
     return case
+
+
+def _climb(
+    case: Case, new: str, days: int, owner: Department | None, at: dt.datetime
+) -> dict[str, Any]:
+    """Move the (unsaved) case to level `new` and its owner, if any; the escalate event's data."""
+    old_level, old_dept = case.level, case.department_id
+    case.level = new
+    if owner is not None:
+        case.department = owner
+    case.updated_at = at
+    return {
+        "level": [old_level, new],
+        "deadline_days": days,
+        "department": [old_dept, case.department_id],
+    }
 
 
 def escalate(case: Case | int, actor: Any, note: str = "") -> Case:
@@ -146,46 +160,128 @@ def _notice_text(case: Case, due_on: dt.date, new_level: str | None) -> str:
     )
 
 
-def _handle_overdue(case_id: int, today: dt.date, at: dt.datetime, summary: JobSummary) -> None:
+class _RuleReads:
+    """The rule reads of one run, each asked once: a run escalates thousands of cases against a
+    handful of (category, urgency, level) rules and owning departments."""
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[str, str, str], int] = {}
+        self._owners: dict[tuple[str, str], Department | None] = {}
+
+    def deadline_days(self, category: str, urgency: str, level: str) -> int:
+        key = (category, urgency, level)
+        if key not in self._days:
+            self._days[key] = rules.deadline_days(category, urgency, level)
+        return self._days[key]
+
+    def level_owner(self, level: str, division_code: str) -> Department | None:
+        key = (level, division_code)
+        if key not in self._owners:
+            self._owners[key] = rules.level_owner(level, division_code)
+        return self._owners[key]
+
+
+def _job_event(case: Case, kind: str, at: dt.datetime, note: str, data: dict) -> CaseEvent:
+    # what log_event would write for the job (no user, the job's name as actor)
+    return CaseEvent(
+        case=case,
+        kind=kind,
+        actor=None,
+        actor_label=JOB,
+        at=at,
+        from_state=case.state,
+        to_state=case.state,
+        note=note,
+        data=data,
+    )
+
+
+def _escalate_chunk(
+    case_ids: list[int], today: dt.date, at: dt.datetime, summary: JobSummary, reads: _RuleReads
+) -> None:
+    """Escalate a chunk of overdue cases in one transaction and a fixed number of queries: lock
+    them, re-read them with their events (another run may have escalated some meanwhile),
+    then write notices, events, audit records, level changes and messages in bulk. A crash
+    rolls the chunk back whole; the next run finds those cases still overdue."""
+    events = Prefetch("events", queryset=CaseEvent.objects.only("case_id", "kind", "at", "data"))
     with transaction.atomic():
-        case = locked_case(case_id, JOB)
-        # recomputed under the lock: another run may have escalated it meanwhile
-        deadline = compute(case.events.all(), today)
-        if not deadline.overdue(today) or case.state not in OPEN_STATES:
-            return
-        assert deadline.due_on is not None
-        missed_level = case.level
-        new = next_level(missed_level)
-        # the case row is locked, so a plain check-then-insert cannot race (and the unique
-        # constraint stands behind it); cheaper than get_or_create's savepoints
-        notice = SupervisionNotice.objects.filter(
-            case=case, level=missed_level, due_on=deadline.due_on
-        ).first()
-        if notice is None:
-            notice = SupervisionNotice.objects.create(
-                case=case,
-                level=missed_level,
-                due_on=deadline.due_on,
-                escalated_to=new or "",
-                issued_at=at,
-                text=_notice_text(case, deadline.due_on, new),
+        # the lock is taken without joins (see locked_case), in id order (no deadlock between
+        # two runs); the rows are read again with what the texts need
+        locked = list(
+            Case.objects.select_for_update()
+            .filter(pk__in=case_ids, state__in=OPEN_STATES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        cases = (
+            Case.objects.filter(pk__in=locked)
+            .select_related("enterprise", "department")
+            .prefetch_related(events)
+            .order_by("pk")
+        )
+        # the case rows are locked, so checking for the notice before inserting cannot race
+        # (and the unique constraint stands behind it)
+        notices = {
+            (n.case_id, n.level, n.due_on): n
+            for n in SupervisionNotice.objects.filter(case_id__in=locked).only(
+                "case_id", "level", "due_on", "text"
             )
-            summary.notices += 1
-            log_event(
-                case,
-                "supervise",
-                JOB,
-                at=at,
-                from_state=case.state,
-                to_state=case.state,
-                note=notice.text,
-                data={"level": missed_level, "due_on": deadline.due_on.isoformat()},
+        }
+        new_notices: list[SupervisionNotice] = []
+        new_events: list[CaseEvent] = []
+        to_notify: list[tuple[Case, CaseEvent]] = []
+        moves: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        for case in cases:
+            try:
+                deadline = compute(case.events.all(), today)
+            except CalendarNotCovered as err:
+                summary.not_computable[case.pk] = str(err)
+                continue
+            if not deadline.overdue(today):
+                continue
+            assert deadline.due_on is not None
+            missed_level = case.level
+            new = next_level(missed_level)
+            notice = notices.get((case.pk, missed_level, deadline.due_on))
+            if notice is None:
+                notice = SupervisionNotice(
+                    case=case,
+                    level=missed_level,
+                    due_on=deadline.due_on,
+                    escalated_to=new or "",
+                    issued_at=at,
+                    text=_notice_text(case, deadline.due_on, new),
+                )
+                new_notices.append(notice)
+                summary.notices += 1
+                data = {"level": missed_level, "due_on": deadline.due_on.isoformat()}
+                supervise = _job_event(case, "supervise", at, notice.text, data)
+                new_events.append(supervise)
                 # when the case also climbs, the escalation's message carries the notice
-                notify=new is None,
+                if new is None:
+                    to_notify.append((case, supervise))
+            if new is not None:
+                days = reads.deadline_days(case.category, case.urgency, new)
+                owner = reads.level_owner(new, case.enterprise.division_code)
+                data = _climb(case, new, days, owner, at)
+                escalation = _job_event(case, "escalate", at, notice.text, data)
+                new_events.append(escalation)
+                to_notify.append((case, escalation))
+                moves[(case.level, case.department_id)].append(case.pk)
+                summary.escalated += 1
+        SupervisionNotice.objects.bulk_create(new_notices)
+        create_all(CaseEvent, new_events)
+        record_many(
+            ((f"casework.{e.kind}", str(e.case_id), audit_changes(e)) for e in new_events),
+            actor=JOB,
+            object_type="casework.Case",
+        )
+        # one UPDATE per (new level, department): a handful, however many cases
+        for (level, department_id), ids in moves.items():
+            Case.objects.filter(pk__in=ids).update(
+                level=level, department_id=department_id, updated_at=at
             )
-        if new is not None:
-            escalate_locked(case, JOB, notice.text, at)
-            summary.escalated += 1
+        notify_many(to_notify)
 
 
 def _handle_resolved(case_id: int, today: dt.date, at: dt.datetime, summary: JobSummary) -> None:
@@ -242,8 +338,9 @@ def run_escalation(on: dt.date | None = None) -> JobSummary:
                 overdue.append(case.pk)
         except CalendarNotCovered as err:
             summary.not_computable[case.pk] = str(err)
-    for case_id in overdue:
-        _handle_overdue(case_id, today, at, summary)
+    reads = _RuleReads()
+    for start in range(0, len(overdue), CHUNK):
+        _escalate_chunk(overdue[start : start + CHUNK], today, at, summary, reads)
     for case_id in resolved:
         _handle_resolved(case_id, today, at, summary)
     if summary.not_computable:
