@@ -17,7 +17,7 @@ from smeladder.accounts.models import Role
 from smeladder.policies.models import Application, Notification
 from smeladder.policies.pushes import notify_new_matches
 from smeladder.web.views import policies_firm
-from tests.policies.library_fixtures import build_library
+from tests.policies.library_fixtures import TODAY, build_library
 
 
 @pytest.fixture
@@ -35,7 +35,9 @@ def lib(db) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def stored_only(monkeypatch):
-    monkeypatch.setattr(policies_firm, "_computed", lambda firm, on: None)
+    """A firm's matches computed by the engine as of the library's day (window to 2026-06-06)."""
+    real = policies_firm._computed
+    monkeypatch.setattr(policies_firm, "_computed", lambda firm, on: real(firm, TODAY))
 
 
 @pytest.fixture
@@ -97,9 +99,12 @@ def test_policy_detail_and_items(lib, api):
 
 def test_a_firms_matches(lib, api):
     rows = api("jia").get(f"/api/v1/enterprises/{lib['zd'].uscc}/policy-matches/").json()
+    # computed live: 甲 holds the 小巨人 title; it has no R&D figures, so the R&D item waits
     assert [(r["item_name"], r["outcome"], r["amount_lo"]) for r in rows] == [
-        ("小巨人一次性奖励", "pass", 1000000.0)
+        ("小巨人一次性奖励", "pass", 1000000.0),
+        ("研发费用补助", "undetermined", None),
     ]
+    assert "项目通过专家评审" in rows[1]["missing"]
     assert rows[0]["apply_to"] == "2026-06-06" and rows[0]["application"] == ""
     assert (
         api("zd_off").get(f"/api/v1/enterprises/{lib['zd'].uscc}/policy-matches/").status_code

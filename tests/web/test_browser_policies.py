@@ -19,7 +19,7 @@ from smeladder.accounts.models import Role
 from smeladder.policies.models import PolicyDocument, Status
 from smeladder.policies.pushes import notify_new_matches
 from smeladder.web.views import policies_firm
-from tests.policies.library_fixtures import build_library
+from tests.policies.library_fixtures import TODAY, build_library
 
 from . import test_browser
 from .test_browser import shot, sign_in
@@ -46,8 +46,9 @@ def lib(db, make_user, monkeypatch) -> dict[str, Any]:
     else:
         reindex_all()
     notify_new_matches([(data["giant"].pk, data["zd"].pk)])
-    # 我的政策 from the stored matches of the fixture (not whatever the engine would compute)
-    monkeypatch.setattr(policies_firm, "_computed", lambda firm, on: None)
+    # 我的政策 computed by the engine as of the library's day (its window closes 2026-06-06)
+    real = policies_firm._computed
+    monkeypatch.setattr(policies_firm, "_computed", lambda firm, on: real(firm, TODAY))
     data["drafter"] = make_user("b_zd", Role.DISTRICT_OFFICIAL, division_prefix="370303")
     data["reviewer"] = make_user("b_city", Role.CITY_OFFICIAL, division_prefix="3703")
     data["firm_user"] = make_user("b_jia", Role.ENTERPRISE, enterprise=data["zd"])

@@ -25,7 +25,7 @@ from smeladder.policies.models import (
 )
 from smeladder.policies.pushes import notify_new_matches
 from smeladder.web.views import policies_firm
-from tests.policies.library_fixtures import build_library
+from tests.policies.library_fixtures import TODAY, build_library, put_matches
 
 from .conftest import client_for
 
@@ -56,8 +56,9 @@ def people(lib, make_user) -> dict[str, Any]:
 
 @pytest.fixture
 def stored_only(monkeypatch):
-    """我的政策 from the stored matches (as without policies/matching.py)."""
-    monkeypatch.setattr(policies_firm, "_computed", lambda firm, on: None)
+    """我的政策 computed by the engine as of the library's day (its window closes 2026-06-06)."""
+    real = policies_firm._computed
+    monkeypatch.setattr(policies_firm, "_computed", lambda firm, on: real(firm, TODAY))
 
 
 def page(client, url: str, status: int = 200) -> str:
@@ -279,18 +280,16 @@ def test_the_auto_grant_list_is_scoped_and_exports(lib, people):
 
 
 def test_the_auto_grant_list_query_count(lib, people, django_assert_max_num_queries):
-    from smeladder.policies.models import PolicyMatch
     from smeladder.registry.models import Enterprise
 
+    rows = [(lib["zd"].pk, "pass", 1000000, []), (lib["bs"].pk, "pass", 1000000, [])]
     for n in range(60):
         firm = Enterprise.objects.create(
             uscc=f"91370303MA3Q{n:05d}X", name=f"批量企业{n}", division_code="370303",
             uscc_checksum_ok=False,
         )  # fmt: skip
-        PolicyMatch.objects.create(
-            item=lib["giant"], enterprise=firm, outcome="pass", amount=Decimal(1000000),
-            policy_version=1, computed_on=dt.date(2026, 6, 1),
-        )  # fmt: skip
+        rows.append((firm.pk, "pass", 1000000 + n, []))
+    put_matches(lib["giant"], rows, dt.date(2026, 6, 1))
     client = client_for(people["zd_off"])
     with django_assert_max_num_queries(15):
         html = page(client, f"/policies/items/{lib['giant'].pk}/firms/")
@@ -340,7 +339,7 @@ def test_tracking_page_and_recording_a_grant(lib, people):
 # -- the firm's pages ------------------------------------------------------------------------
 
 
-def test_my_policies_from_stored_matches(lib, people, stored_only, make_user):
+def test_my_policies_on_the_library_day(lib, people, stored_only, make_user):
     html = page(client_for(people["jia"]), "/my-policies/")
     assert "小巨人一次性奖励" in html and "100.00" in html and "2026-06-06" in html
     assert '1</span> <span class="kpi-label">项符合条件' in html

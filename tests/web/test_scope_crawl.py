@@ -24,7 +24,6 @@ from smeladder.policies.models import (
     Application,
     Notification,
     PolicyDocument,
-    PolicyMatch,
     Status,
     SupportItem,
 )
@@ -234,11 +233,10 @@ def _policy_world(zhangdian: Enterprise, boshan: Enterprise) -> dict[str, str]:
     item = SupportItem.objects.create(
         document=doc, seq=1, name="小巨人奖励", benefit={"kind": "fixed", "amount": 1000000}
     )
-    for firm in (zhangdian, boshan):
-        PolicyMatch.objects.create(
-            item=item, enterprise=firm, outcome="pass", amount=1000000, policy_version=1,
-            computed_on=dt.date(2026, 5, 1),
-        )  # fmt: skip
+    from smeladder.policies import match_sets
+
+    both = match_sets.MatchSet.of_rows([(f.pk, "pass", 1000000, []) for f in (zhangdian, boshan)])
+    match_sets.store(item.pk, both, on=dt.date(2026, 5, 1), version=1)
     application = Application.objects.create(
         item=item, enterprise=boshan, applied_on=dt.date(2026, 5, 2)
     )
