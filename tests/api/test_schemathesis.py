@@ -29,6 +29,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
 from smeladder.accounts.models import Role
+from smeladder.casework.models import Case
 from smeladder.registry.models import AnnualFigures, Pool, PoolMembership, Title
 from smeladder.screening.actions import start_screening
 
@@ -60,7 +61,8 @@ def demo_city(db, make_user) -> dict[str, Any]:
     title = Title.objects.select_related("enterprise").order_by("id").first()
     membership = PoolMembership.objects.filter(left_on__isnull=True).order_by("id").first()
     run = start_screening("2026-05-01", ["innovative_sme"], "3703", user=official)
-    assert figures and title and membership and Pool.objects.exists()
+    case = Case.objects.order_by("id").first()  # the demo's casework
+    assert figures and title and membership and case and Pool.objects.exists()
     return {
         "token": Token.objects.create(user=official).key,
         "uscc": figures.enterprise.uscc,
@@ -68,6 +70,7 @@ def demo_city(db, make_user) -> dict[str, Any]:
         "title": (title.enterprise.uscc, title.pk),
         "pool": (membership.pool.code, membership.pk),
         "run": run.pk,
+        "case": case.pk,
     }
 
 
@@ -80,6 +83,8 @@ def real_path_parameters(path: str, city: dict[str, Any]) -> dict[str, Any]:
         return {"code": code, "id": membership_id}
     if path.startswith("/api/v1/screenings/"):
         return {"id": city["run"]}
+    if path.startswith("/api/v1/cases/"):
+        return {"id": city["case"]}
     return {"uscc": city["uscc"], "year": city["year"]}
 
 
