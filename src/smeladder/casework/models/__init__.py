@@ -15,14 +15,17 @@ from .choices import (
     next_level,
 )
 from .followup import Follower, FollowUpCall, Rating, SupervisionNotice
+from .holidays import FESTIVALS, ArrangedDay, HolidayArrangement
 from .inbox import CaseDelivery, CaseMessage
 from .liaison import LiaisonAssignment, ServicePackageItem, Visit
 from .metrics import CaseMetric, CaseMetricRefresh
 from .organisation import DeadlineRule, Department, RoutingRule, UnsatisfiedRule
 
 __all__ = [
+    "FESTIVALS",
     "LADDER",
     "OPEN_STATES",
+    "ArrangedDay",
     "Attachment",
     "Case",
     "CaseDelivery",
@@ -37,6 +40,7 @@ __all__ = [
     "Department",
     "FollowUpCall",
     "Follower",
+    "HolidayArrangement",
     "Level",
     "LiaisonAssignment",
     "Rating",
