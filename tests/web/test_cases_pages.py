@@ -547,3 +547,10 @@ def test_a_department_member_without_a_department_sees_nothing(
     lonely = make_user("c_lonely", Role.DEPARTMENT)
     assert "尚未加入任何承办部门" in get(lonely, "/")
     assert "没有符合条件的诉求" in get(lonely, "/cases/")
+
+
+def test_the_filing_form_takes_a_firm_from_a_link_in_scope_only(w: SimpleNamespace) -> None:
+    assert f'value="{w.zd.uscc}"' in get(w.zhangdian, f"/cases/new/?uscc={w.zd.uscc}")
+    get(w.zhangdian, f"/cases/new/?uscc={w.bs.uscc}", 404)
+    get(w.firm, f"/cases/new/?uscc={w.bs.uscc}", 404)
+    get(w.firm, f"/cases/new/?uscc={w.zd.uscc}")

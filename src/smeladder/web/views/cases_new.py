@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -51,6 +51,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
     fields = ("uscc", "category", "description", "urgency", "channel")
     source = request.POST if request.method == "POST" else request.GET
     form = {name: (source.get(name) or "").strip() for name in fields}
+    if request.method == "GET" and form["uscc"]:
+        # a link naming a firm (from its profile): outside the user's scope it does not exist
+        if not Enterprise.objects.for_user(user).filter(uscc=form["uscc"].upper()).exists():
+            raise Http404(_("未找到该企业，或不在您的管辖范围内"))
     form["urgency"] = form["urgency"] or Urgency.NORMAL
     form["channel"] = form["channel"] or Channel.PHONE
     errors: list[str] = []
