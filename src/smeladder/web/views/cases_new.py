@@ -51,10 +51,14 @@ def case_new(request: HttpRequest) -> HttpResponse:
     fields = ("uscc", "category", "description", "urgency", "channel")
     source = request.POST if request.method == "POST" else request.GET
     form = {name: (source.get(name) or "").strip() for name in fields}
-    if request.method == "GET" and form["uscc"]:
-        # a link naming a firm (from its profile): outside the user's scope it does not exist
-        if not Enterprise.objects.for_user(user).filter(uscc=form["uscc"].upper()).exists():
-            raise Http404(_("未找到该企业，或不在您的管辖范围内"))
+    # a link naming a firm (from its profile): outside the user's scope it does not exist
+    scoped = Enterprise.objects.for_user(user)
+    if (
+        request.method == "GET"
+        and form["uscc"]
+        and not scoped.filter(uscc=form["uscc"].upper()).exists()
+    ):
+        raise Http404(_("未找到该企业，或不在您的管辖范围内"))
     form["urgency"] = form["urgency"] or Urgency.NORMAL
     form["channel"] = form["channel"] or Channel.PHONE
     errors: list[str] = []
