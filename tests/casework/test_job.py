@@ -200,3 +200,32 @@ def test_a_crash_mid_run_keeps_whole_chunks_and_the_next_run_finishes(world, clo
     assert SupervisionNotice.objects.count() == 6
     per_case = [job_messages.filter(case=case).count() for case in cases]
     assert per_case == [per_case[0]] * 6 and per_case[0] >= 2  # the firm and the department
+
+
+def test_a_deadline_in_an_entered_year_is_computed_and_escalated(world, clock, tmp_path):
+    """Once the next year's notice is entered, the December case that reached it escalates
+    like any other (made-up years: the real arrangement is known when it is published)."""
+    import json
+
+    from smeladder.casework.calendar import forget_supplement
+
+    from .test_calendar import made_up
+
+    path = tmp_path / "holidays.json"
+    path.write_text(json.dumps([made_up(2098), made_up(2099)], ensure_ascii=False), "utf-8")
+    forget_supplement()
+    try:
+        call_command("load_holidays", str(path), stdout=StringIO())
+        clock.set(
+            "2098-12-30"
+        )  # Tuesday; 5 days: 12-31, (1-1..1-3 off, Sun 1-4) 1-5, 1-6, 1-7, 1-8
+        case = file(world)
+        clock.set("2099-01-08")
+        assert actions.run_escalation().escalated == 0  # the due day itself
+        clock.set("2099-01-09")
+        summary = actions.run_escalation()
+        assert (summary.escalated, summary.not_computable) == (1, {})
+        notice = SupervisionNotice.objects.get(case=case)
+        assert notice.due_on == D(2099, 1, 8)
+    finally:
+        forget_supplement()
