@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -683,3 +684,29 @@ def test_other_scope_gets_nothing_and_writes_nothing(w, cases, caller, victim, a
     if caller is not None:
         listing = client.get("/api/v1/cases/", {"uscc": case.enterprise.uscc}).json()
         assert case.pk not in [row["id"] for row in listing["results"]]
+
+
+def test_token_auth_keeps_the_same_walls(w, cases):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=w.zhangdian).key}")
+    assert client.get(url(cases.zd)).status_code == 200
+    assert client.get(url(cases.bs)).status_code == 404
+    refused = client.post(url(cases.bs, "escalate/"), {"reason": "x"}, format="json")
+    assert refused.status_code == 404 and events(cases.bs) == ["filed"]
+
+
+def test_the_schema_documents_every_casework_operation_in_chinese(w):
+    schema = api(w.city).get("/api/v1/openapi.json").json()
+    operations = [
+        (path, method, op)
+        for path, item in schema["paths"].items()
+        if path.startswith(("/api/v1/cases/", "/api/v1/case-metrics/", "/api/v1/departments/"))
+        for method, op in item.items()
+    ]
+    assert len(operations) == 12
+    for path, method, op in operations:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in op.get("summary", "")), (method, path)
+    move = schema["paths"]["/api/v1/cases/{id}/transitions/"]["post"]
+    assert "409" in move["responses"]
+    row = schema["components"]["schemas"]["CaseRow"]["properties"]
+    assert "工作日" in row["due_on"]["description"]

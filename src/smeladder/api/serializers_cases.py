@@ -138,6 +138,8 @@ ROW_FIELDS = [
 
 
 class CaseRowSerializer(_DeadlineFields):
+    """诉求列表中的一行：企业、类别、承办部门、层级、状态，以及按工作日计算的应办结日期。"""
+
     class Meta:
         model = Case
         fields = ROW_FIELDS
@@ -189,6 +191,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(_DeadlineFields):
+    """一件诉求：列表中的各项，加诉求内容、事件记录、评价、回访和附件。"""
+
     description = serializers.CharField(read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     ratings = RatingSerializer(many=True, read_only=True)

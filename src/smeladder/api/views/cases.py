@@ -170,11 +170,18 @@ class CaseListView(generics.ListAPIView):
             return late
         return cases.exclude(pk__in=[c.pk for c in late])
 
-    @extend_schema(parameters=[cs.CaseFilterSerializer])
+    @extend_schema(
+        summary="诉求列表（管辖范围内，含应办结日期与是否超期）",
+        parameters=[cs.CaseFilterSerializer],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=cs.CaseCreateSerializer, responses={201: cs.CaseDetailSerializer})
+    @extend_schema(
+        summary="提交诉求（企业自行提交，或工作人员代企业提交）",
+        request=cs.CaseCreateSerializer,
+        responses={201: cs.CaseDetailSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = checked_params(cs.CaseCreateSerializer, request.data)
         user = request.user
@@ -222,7 +229,11 @@ class CaseDetailView(APIView):
 
     schema = ApiSchema()
 
-    @extend_schema(parameters=[CASE_ID], responses={200: cs.CaseDetailSerializer})
+    @extend_schema(
+        summary="诉求详情（事件记录、评价、回访、附件）",
+        parameters=[CASE_ID],
+        responses={200: cs.CaseDetailSerializer},
+    )
     def get(self, request: Request, pk: str) -> Response:
         case = visible_case(request, pk)
         return answer(request, case.pk)
@@ -237,6 +248,7 @@ class CaseTransitionView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
+        summary="办理流转：受理、开始办理、请企业补充、企业答复、办结、确认、重新办理",
         parameters=[CASE_ID],
         request=cs.TransitionSerializer,
         responses={200: cs.CaseDetailSerializer},
@@ -259,6 +271,7 @@ class CaseEscalateView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
+        summary="人工升级（自办 → 专办 → 工作专班 → 领导小组）",
         parameters=[CASE_ID],
         request=cs.EscalateSerializer,
         responses={200: cs.CaseDetailSerializer},
@@ -299,6 +312,7 @@ class CaseReassignView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
+        summary="改派承办部门（须说明理由）",
         parameters=[CASE_ID],
         request=cs.ReassignSerializer,
         responses={200: cs.CaseDetailSerializer},
@@ -331,6 +345,7 @@ class CaseRatingView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
+        summary="企业评价（满意 / 基本满意 / 不满意）",
         parameters=[CASE_ID],
         request=cs.RatingCreateSerializer,
         responses={201: cs.CaseDetailSerializer},
@@ -352,6 +367,7 @@ class CaseFollowUpView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
+        summary="登记回访",
         parameters=[CASE_ID],
         request=cs.FollowUpCreateSerializer,
         responses={201: cs.CaseDetailSerializer},
@@ -375,6 +391,7 @@ class CaseAttachmentsView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
+        summary="上传附件（PDF、JPG、PNG、DOCX、XLSX）",
         parameters=[CASE_ID],
         request={"multipart/form-data": cs.AttachmentUploadSerializer},
         responses={201: cs.AttachmentSerializer},
@@ -402,6 +419,7 @@ class CaseAttachmentDownloadView(APIView):
     schema = ApiSchema()
 
     @extend_schema(
+        summary="下载附件",
         parameters=[CASE_ID, ATTACHMENT_ID],
         responses={
             (200, media): OpenApiResponse(OpenApiTypes.BINARY, description="附件内容")
@@ -448,6 +466,10 @@ class DepartmentListView(generics.ListAPIView):
         assert departments is not None  # DepartmentUsers let only these through
         return departments.order_by("division_prefix", "name", "pk")
 
+    @extend_schema(summary="可选承办部门（改派时选择）")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
 
 class CaseMetricListView(generics.ListAPIView):
     """诉求统计: the precomputed metrics rows (`smeladder refresh_case_metrics`) of the
@@ -477,6 +499,9 @@ class CaseMetricListView(generics.ListAPIView):
             rows = rows.filter(area=params["area"])
         return rows.order_by("area", "dimension", "key", "property", "pk")
 
-    @extend_schema(parameters=[cs.MetricFilterSerializer])
+    @extend_schema(
+        summary="诉求统计（预先计算；区县工作人员只见本区县）",
+        parameters=[cs.MetricFilterSerializer],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
