@@ -966,25 +966,31 @@ class _Writer:
 
     BATCH = 200
 
-    def __init__(self, on: date, stats: SweepStats) -> None:
+    def __init__(self, on: date, stats: SweepStats, keep_pairs: bool = True) -> None:
         self.on, self.stats, self.rulebook = on, stats, _rulebook(on)
+        self.keep_pairs = keep_pairs  # False: only count them (no push; memory stays small)
         self.now = timezone.now()
         self.pending: list[tuple[ItemResult, dict[str, Any], np.ndarray]] = []
         self.new_pairs: list[tuple[int, np.ndarray]] = []
         self.written: set[int] = set()
         self._ids: np.ndarray | None = None
         self._order = np.zeros(0, np.int64)
-        self._cache: dict[Any, tuple[dict[str, Any], np.ndarray]] = {}
+        self._cache: dict[tuple[bool, str], tuple[dict[str, Any], np.ndarray]] = {}
+        self._id_blobs: dict[bool, dict[str, bytes]] = {}
 
     def _encoded(self, r: ItemResult) -> tuple[dict[str, Any], np.ndarray]:
         if r.positions is not self._ids:
-            self._ids, self._cache = r.positions, {}
+            self._ids, self._cache, self._id_blobs = r.positions, {}, {}
             self._order = np.argsort(r.positions, kind="stable")
-        key = (bool(r.item.manual_conditions), r.item.benefit_key)
+        manual = bool(r.item.manual_conditions)
+        key = (manual, r.item.benefit_key)
         if key not in self._cache:
             found = as_match_set(r, self._order) if len(self._order) else MatchSet.empty()
-            fields = found.encode()
+            # the firm ids depend only on whether a pass needs a person's judgement: items
+            # differing in their benefit alone reuse the group's encoded ids
+            fields = found.encode(ids=self._id_blobs.get(manual))
             del fields["missing_sets"]
+            self._id_blobs[manual] = {k: v for k, v in fields.items() if k.endswith("_ids")}
             self._cache[key] = (fields, found.ids[found.passed])
         return self._cache[key]
 
@@ -1008,7 +1014,8 @@ class _Writer:
             old = before.get(r.item.id)
             if len(passing) and (old is None or bytes(old) != fields["pass_ids"]):
                 fresh = passing[~np.isin(passing, decode_ids(old))]
-                if len(fresh):
+                self.stats.new_pairs += len(fresh)
+                if len(fresh) and self.keep_pairs:
                     self.new_pairs.append((r.item.id, fresh))
             self.stats.passed += fields["n_pass"]
             self.stats.undetermined += fields["n_undetermined"]
@@ -1048,23 +1055,28 @@ def sweep(
     stats = SweepStats()
     if enterprise_ids is not None:
         new = _patch_firms(on, enterprise_ids, document_ids, stats)
+        stats.new_pairs = sum(len(firms) for _item, firms in new)
     else:
-        new = _store_items(on, document_ids, stats, progress)
-    stats.new_pairs = sum(len(firms) for _item, firms in new)
-    if notify and stats.new_pairs:
+        new = _store_items(on, document_ids, stats, progress, keep_pairs=notify)
+    if notify and new:
         _notify([(item_id, int(f)) for item_id, firms in new for f in firms.tolist()])
     stats.seconds = time.perf_counter() - started
     return stats.as_dict()
 
 
 def _store_items(
-    on: date, document_ids: list[int] | None, stats: SweepStats, progress: Any
+    on: date,
+    document_ids: list[int] | None,
+    stats: SweepStats,
+    progress: Any,
+    *,
+    keep_pairs: bool,
 ) -> list[tuple[int, np.ndarray]]:
     """Every item of the scope over every firm, written whole."""
     from .models import ItemMatchSet
 
     items = _items(on, document_ids)
-    writer = _Writer(on, stats)
+    writer = _Writer(on, stats, keep_pairs)
     with transaction.atomic():
         results = compute(on, items=items, stats=stats)
         t0 = time.perf_counter()
