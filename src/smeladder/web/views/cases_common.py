@@ -153,7 +153,7 @@ def overdue_ids(cases: QuerySet[Case], today: dt.date) -> list[int]:
     the calendar cannot judge is not counted as overdue."""
     ids = []
     candidates = cases.filter(state__in=OPEN_STATES).only("pk").prefetch_related(events_prefetch())
-    for case in candidates:
+    for case in candidates.iterator(chunk_size=2000):  # a city's backlog, a chunk at a time
         if due_of(case.events.all(), today).overdue:
             ids.append(case.pk)
     return ids
