@@ -193,6 +193,25 @@ def test_outcome_lines_follow_every_edit(worked_example, city):
     assert "未通过" not in summary_of(client.get(url).content.decode(), "innovative_sme")
 
 
+def test_cached_body_follows_the_firm_the_viewer_and_the_language(worked_example, city, make_user):
+    """The page below the name is cached by content: a change of the firm's own row shows at
+    once, an enterprise user never gets the official's edit links from the cache, and English
+    is not answered with the Chinese rendering (or the other way round)."""
+    firm_user = make_user("e1_user", Role.ENTERPRISE, enterprise=worked_example)
+    url = f"/enterprises/{worked_example.uscc}/"
+    edit_link = f"/enterprises/{worked_example.uscc}/edit/"
+    official_page = client_for(city).get(url).content.decode()
+    assert edit_link in official_page and "1999-" not in official_page
+    assert edit_link not in client_for(firm_user).get(url).content.decode()
+    Enterprise.objects.filter(pk=worked_example.pk).update(founded_on=dt.date(1999, 3, 1))
+    assert "1999-03-01" in client_for(city).get(url).content.decode()
+    english = client_for(city)
+    english.cookies["django_language"] = "en"
+    page = english.get(url).content.decode()
+    assert "Yearly figures" in page and "年度经营数据" not in page
+    assert "年度经营数据" in client_for(city).get(url).content.decode()
+
+
 def test_summary_key(worked_example):
     facts = registry_facts(enterprise_facts(worked_example.pk))
     key = summary_key(facts, dt.date(2026, 5, 1))

@@ -43,7 +43,7 @@ Three-valued throughout: a missing fact makes its branch UNKNOWN and records the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -68,7 +68,7 @@ class RuleError(ValueError):
     """A rulebook expression is malformed."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ was a tenth of the engine's time
 class Ev:
     """Result of evaluating an expression: the value, the facts it waits on, and for display
     the measured value and band (e.g. a ratio and its band "A")."""
@@ -92,6 +92,9 @@ class Context:
     #: many expressions for one firm (policy matching) computes it once and passes it here
     size_class: Callable[[], Ev] | None = None
     _checks: dict[str, CheckEval] = field(default_factory=dict)
+    #: each fact read once per context: a rulebook reads the same few dozen facts hundreds of
+    #: times (every band, case and ratio)
+    _facts_read: dict[str, Ev] = field(default_factory=dict)
 
     def check(self, code: str) -> CheckEval:
         if code not in self._checks:
@@ -127,12 +130,18 @@ def _describe(expr: Any, ctx: Context) -> str:
 
 
 def _op_fact(arg: Any, ctx: Context) -> Ev:
+    known = ctx._facts_read.get(arg) if type(arg) is str else None
+    if known is not None:
+        return known
     path = resolve_period(arg, ctx.on)
     value = _plain_number(ctx.facts.get(path))
     # An explicit null is kept as a value (it equals null) but, if it leaves the answer
     # unknown (arithmetic, ordering), the path is what the answer waits on.
     waits = value is UNKNOWN or value is None
-    return Ev(value, frozenset({path}) if waits else frozenset(), shown=value)
+    ev = Ev(value, frozenset({path}) if waits else frozenset(), shown=value)
+    if type(arg) is str:
+        ctx._facts_read[arg] = ev
+    return ev
 
 
 def _op_item(arg: Any, ctx: Context) -> Ev:
@@ -543,17 +552,22 @@ OPERATORS: dict[str, Callable[[Any, Context], Ev]] = {
 
 
 def evaluate(expr: Any, ctx: Context) -> Ev:
-    if isinstance(expr, Mapping):
+    # ``type(…) is dict`` first: rulebooks are parsed JSON, and the ABC check of Mapping on
+    # every node was a measurable share of each assessment
+    if type(expr) is dict or isinstance(expr, Mapping):
         if len(expr) != 1:
             raise RuleError(f"an expression has exactly one operator, got {sorted(expr)}")
-        (op, arg), *_ = expr.items()
-        if op not in OPERATORS:
+        op, arg = next(iter(expr.items()))
+        operator = OPERATORS.get(op)
+        if operator is None:
             raise RuleError(f"unknown operator {op!r}")
-        ev = OPERATORS[op](arg, ctx)
-        undecided = ev.value is UNKNOWN or ev.value is None or isinstance(ev.value, Interval)
-        if ev.missing and not undecided:
-            # Decided despite unknown parts (e.g. a known False in an "all"): waits on nothing.
-            ev = replace(ev, missing=frozenset())
+        ev = operator(arg, ctx)
+        if ev.missing:
+            value = ev.value
+            if not (value is UNKNOWN or value is None or isinstance(value, Interval)):
+                # Decided despite unknown parts (e.g. a known False in an "all"): waits on
+                # nothing.
+                ev = Ev(value, frozenset(), ev.shown, ev.band)
         return ev
     if isinstance(expr, list):
         raise RuleError(f"a bare list is not an expression: {expr!r}")

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .logic import UNKNOWN
@@ -28,7 +29,13 @@ def last_fiscal_year(on: date) -> int:
 
 def resolve_period(template: str, on: date) -> str:
     """Replace ``{L}`` / ``{L-n}`` in a fact path with concrete fiscal years."""
-    year = last_fiscal_year(on)
+    return _resolve(template, last_fiscal_year(on))
+
+
+@lru_cache(maxsize=8192)  # a rulebook names a few hundred paths, read for every firm
+def _resolve(template: str, year: int) -> str:
+    if "{" not in template:
+        return template
 
     def _year(m: re.Match[str]) -> str:
         step = int(m.group(2) or 0)
@@ -52,7 +59,7 @@ class Facts:
         """Value at a dotted path, or UNKNOWN if any step is missing."""
         node: Any = self.data
         for part in path.split("."):
-            if not isinstance(node, Mapping) or part not in node:
+            if not (type(node) is dict or isinstance(node, Mapping)) or part not in node:
                 return UNKNOWN
             node = node[part]
         return node

@@ -29,9 +29,11 @@ from django.db import connections
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smeladder.reference.lookups import division_name, industry_class
@@ -337,12 +339,12 @@ def summary_row(data: dict[str, Any], book: Rulebook | None) -> dict[str, Any]:
     }
 
 
-def summary_rows(facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
+def summary_rows(facts: dict[str, Any], on: date, key: str | None = None) -> list[dict[str, Any]]:
     """Every standard in force on `on`, outcome lines only (no checks), from the cache when
     these very facts were assessed on this date with these rulebooks before."""
     engine_facts = registry_facts(facts)
     cache = caches["assessments"]
-    key = summary_key(engine_facts, on)
+    key = key or summary_key(engine_facts, on)
     data = cache.get(key)
     if data is None:
         data = [_summary(result) for result in assess_all(engine_facts, on)]
@@ -426,6 +428,79 @@ def titles_timeline(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
     return {"items": items, "ticks": ticks, "today": at(today)}
 
 
+# -- the cached body of the page ---------------------------------------------------------------
+
+_PACKAGE = Path(__file__).resolve().parents[2]
+_SOURCE_SUFFIXES = {".py", ".html", ".mo", ".json", ".csv", ".yaml", ".toml", ".txt"}
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the platform's code, templates, translations and reference data, once per
+    process: the rendered body lives in a cache shared across restarts, and a deploy that
+    changes a label, a template or a translation must not be answered with yesterday's HTML."""
+    digest = hashlib.sha256()
+    for source in sorted(_PACKAGE.rglob("*")):
+        if source.suffix in _SOURCE_SUFFIXES and "static" not in source.parts and source.is_file():
+            digest.update(str(source.relative_to(_PACKAGE)).encode() + source.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def body_key(
+    firm: Enterprise,
+    children: dict[str, list[dict[str, Any]]],
+    facts_key: str,
+    viewer: dict[str, Any],
+) -> str:
+    """Everything the body is made of: the firm's row, every child row (figures, titles,
+    awards …), the outcome lines' key (facts, date, rulebooks, engine), what the viewer may
+    edit, the language and the code. Any edit gives a new key, so nothing is served stale."""
+    firm_row = [getattr(firm, f.attname) for f in Enterprise._meta.concrete_fields]
+    content = json.dumps([firm_row, children, viewer], sort_keys=True, default=str)
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    return f"profile-body:1:{code_fingerprint()}:{facts_key}:{digest}"
+
+
+def profile_body(
+    request: HttpRequest,
+    firm: Enterprise,
+    facts: dict[str, Any],
+    children: dict[str, list[dict[str, Any]]],
+    today: date,
+) -> str:
+    """The page below the firm's name, rendered once per content and reused: the template
+    (figures table, timeline, seven outcome lines) was most of a warm request's time."""
+    viewer = {
+        "can_edit_facts": can_edit_facts(request.user, firm),
+        "can_edit_figures": can_edit_figures(request.user, firm),
+        "language": get_language(),
+        "script_name": request.META.get("SCRIPT_NAME", ""),
+    }
+    facts_key = summary_key(registry_facts(facts), today)
+    cache = caches["assessments"]
+    key = body_key(firm, children, facts_key, viewer)
+    html = cache.get(key)
+    if html is None:
+        annual = children["annual"]
+        industry = industry_class(firm.industry_code) if firm.industry_code else None
+        context = {
+            **viewer,
+            "firm": firm,
+            "division": division_name(firm.division_code) or firm.division_code,
+            "industry": industry,
+            "flags": [(label, getattr(firm, name)) for name, label in FLAG_LABELS.items()],
+            "years": [row["year"] for row in annual],
+            "figures": figures_table(annual),
+            "chart": chart_data(annual),
+            "timeline": titles_timeline(children["titles"], today),
+            "today": today,
+            "results": summary_rows(facts, today, facts_key),
+        }
+        html = render_to_string("web/enterprise_profile_body.html", context, request)
+        cache.set(key, html)
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
+
+
 # -- pages -------------------------------------------------------------------------------------
 
 
@@ -434,24 +509,8 @@ def titles_timeline(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
 def enterprise_profile(request: HttpRequest, uscc: str) -> HttpResponse:
     firm = _firm_or_404(request, uscc)
     facts, children = firm_facts_and_rows(firm.pk)
-    today = today_in_china()
-    annual = children["annual"]
-    industry = industry_class(firm.industry_code) if firm.industry_code else None
-    flags = [(label, getattr(firm, name)) for name, label in FLAG_LABELS.items()]
-    context = {
-        "firm": firm,
-        "division": division_name(firm.division_code) or firm.division_code,
-        "industry": industry,
-        "flags": flags,
-        "years": [row["year"] for row in annual],
-        "figures": figures_table(annual),
-        "chart": chart_data(annual),
-        "timeline": titles_timeline(children["titles"], today),
-        "today": today,
-        "results": summary_rows(facts, today),
-        "can_edit_facts": can_edit_facts(request.user, firm),
-        "can_edit_figures": can_edit_figures(request.user, firm),
-    }
+    body = profile_body(request, firm, facts, children, today_in_china())
+    context = {"firm": firm, "body": body}
     return render(request, "web/enterprise_profile.html", context)
 
 
