@@ -94,6 +94,7 @@ def test_the_city_page_shows_the_stored_figures(cases: Any) -> None:
     district_table = text.split('id="table-district"')[1].split("</table>")[0]
     assert "博山区" in district_table and "张店区" in district_table
     assert 'data-chart="district"' in text and "casework-metrics-data" in text
+    assert "未办结但已超过办理时限的诉求计为超期" in text  # how the rate is counted
 
 
 def test_a_district_official_sees_only_their_district(cases: Any) -> None:
@@ -160,6 +161,7 @@ def test_the_excel_export(cases: Any) -> None:
     assert by_name["张店区"][5] == expected
     notes = dict(book["说明"].iter_rows(values_only=True))
     assert "淄博市" in notes["范围"] and notes["统计日期"].date() == ON
+    assert "未办结但已超过办理时限的诉求计为超期" in notes["口径"]
 
     district = client_for(cases.zhangdian).get("/cases/metrics/?district=370304&format=xlsx")
     book = load_workbook(io.BytesIO(district.content))

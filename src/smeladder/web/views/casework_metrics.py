@@ -56,8 +56,10 @@ DIMENSION_LABELS = {
     "month": gettext_lazy("提交月份"),
 }
 CATEGORY_ORDER = [code for code, _label in Category.choices]
-ON_TIME_RULE = gettext_lazy(
+#: how the figures are counted, under the page's figures and in the export
+RULES = gettext_lazy(
     "按时办结率 = 按时办结 / (按时办结 + 超期)；未办结但已超过办理时限的诉求计为超期。"
+    "满意率 = (满意 + 基本满意) / 评价数。办结用时按工作日计。"
 )
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -220,6 +222,7 @@ def casework_metrics(request: HttpRequest) -> HttpResponse:
         "chart_data": board.chart_data() if board.refreshed else None,
         "district_chart": len(board.tables["district"]) > 1,
         "export_query": request.GET.urlencode(),
+        "rules": RULES,
     }
     return render(request, "web/casework_metrics.html", context)
 
@@ -255,12 +258,7 @@ def export(request: HttpRequest, board: Board) -> HttpResponse:
         )
     notes.append([_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])
     notes.append([_("导出人"), request.user.get_username()])
-    notes.append(
-        [
-            _("口径"),
-            _("按时办结率 = 按时办结 / (按时办结 + 超期)，未办结但已超过办理时限的诉求计为超期。"),
-        ]
-    )
+    notes.append([_("口径"), str(RULES)])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
