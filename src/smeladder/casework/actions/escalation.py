@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from smeladder.accounts.audit import record_many
@@ -19,6 +18,7 @@ from smeladder.accounts.audit import record_many
 from .. import rules
 from ..calendar import CalendarNotCovered, working_days_between
 from ..deadlines import compute
+from ..event_logs import logs_of, with_logs
 from ..models import (
     OPEN_STATES,
     Case,
@@ -203,7 +203,6 @@ def _escalate_chunk(
     them, re-read them with their events (another run may have escalated some meanwhile),
     then write notices, events, audit records, level changes and messages in bulk. A crash
     rolls the chunk back whole; the next run finds those cases still overdue."""
-    events = Prefetch("events", queryset=CaseEvent.objects.only("case_id", "kind", "at", "data"))
     with transaction.atomic():
         # the lock is taken without joins (see locked_case), in id order (no deadlock between
         # two runs); the rows are read again with what the texts need
@@ -216,9 +215,9 @@ def _escalate_chunk(
         cases = (
             Case.objects.filter(pk__in=locked)
             .select_related("enterprise", "department")
-            .prefetch_related(events)
             .order_by("pk")
         )
+        logs = logs_of(locked)
         # the case rows are locked, so checking for the notice before inserting cannot race
         # (and the unique constraint stands behind it)
         notices = {
@@ -233,7 +232,7 @@ def _escalate_chunk(
         moves: dict[tuple[str, int | None], list[int]] = defaultdict(list)
         for case in cases:
             try:
-                deadline = compute(case.events.all(), today)
+                deadline = compute(logs.get(case.pk, []), today)
             except CalendarNotCovered as err:
                 summary.not_computable[case.pk] = str(err)
                 continue
@@ -315,29 +314,27 @@ def run_escalation(on: dt.date | None = None) -> JobSummary:
         # day would find the freshly escalated case overdue again and climb the whole ladder
         raise InvalidInput(f"不能按未来日期 {today.isoformat()} 判断超期")
     summary = JobSummary(on=today)
-    events = Prefetch("events", queryset=CaseEvent.objects.only("case_id", "kind", "at", "data"))
     # read without locks to find candidates; each candidate is re-read under its lock
     overdue: list[int] = []
     resolved: list[int] = []
     candidates = (
         Case.objects.filter(state__in=(*OPEN_STATES, State.RESOLVED))
-        .only("pk", "state")
-        .prefetch_related(events)
         .order_by("pk")
+        .values_list("pk", "state")
     )
-    for case in candidates.iterator(chunk_size=2000):
+    for (pk, state), log in with_logs(candidates.iterator(chunk_size=2000)):
         summary.checked += 1
         try:
-            deadline = compute(case.events.all(), today)
-            if case.state == State.RESOLVED:
+            deadline = compute(log, today)
+            if state == State.RESOLVED:
                 if deadline.stopped_on and (
                     working_days_between(deadline.stopped_on, today) >= AUTO_CLOSE_WORKING_DAYS
                 ):
-                    resolved.append(case.pk)
+                    resolved.append(pk)
             elif deadline.overdue(today):
-                overdue.append(case.pk)
+                overdue.append(pk)
         except CalendarNotCovered as err:
-            summary.not_computable[case.pk] = str(err)
+            summary.not_computable[pk] = str(err)
     reads = _RuleReads()
     for start in range(0, len(overdue), CHUNK):
         _escalate_chunk(overdue[start : start + CHUNK], today, at, summary, reads)
