@@ -535,8 +535,9 @@ def test_department_staff_see_only_their_queue_and_no_registry(w: SimpleNamespac
     html = get(w.hr, "/cases/")
     assert "张店区人社局" in html and "淄博市地方金融监管局" not in html  # department filter too
     assert f'href="/cases/{mine.pk}/"' in html
-    for closed in ("/enterprises/", f"/enterprises/{w.zd.uscc}/", "/screening/", "/pools/",
-                   "/policies/", "/self-assessment/", "/audit/"):  # fmt: skip
+    closed_pages = ["/enterprises/", f"/enterprises/{w.zd.uscc}/", "/screening/", "/pools/"]
+    closed_pages += ["/policies/", "/self-assessment/", "/audit/", "/liaison/", "/cases/metrics/"]
+    for closed in closed_pages:
         assert client_for(w.hr).get(closed).status_code in (403, 404), closed
 
 
