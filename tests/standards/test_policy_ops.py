@@ -177,6 +177,32 @@ def test_validator_accepts_the_additions_and_refuses_bad_shapes() -> None:
     assert expression_problems({"ge": [1, 2], "le": [1, 2]})
 
 
+@pytest.mark.parametrize(
+    ("prefix", "accepted"),
+    [
+        ("3703", True),
+        ("C", True),  # a 门类
+        ("C34", True),  # a 大类 of 4754 (an industry code's letter and digits)
+        ("c34", False),  # the registry stores capitals; LIKE and startswith would disagree
+        ("C3%", False),  # a LIKE wildcard
+        ("37_3", False),
+        ("3703'", False),
+        ("", False),
+        ("CC34", False),
+        (3703, False),  # a number, not a code
+    ],
+)
+def test_within_prefix_shapes(prefix: Any, accepted: bool) -> None:
+    problems = expression_problems({"within": [{"fact": "industry_code"}, [prefix]]})
+    assert (problems == []) is accepted, problems
+
+
+def test_within_industry_prefix() -> None:
+    expr = {"within": [{"fact": "industry_code"}, ["C34", "C39"]]}
+    assert ev(expr, {"industry_code": "C3484"}).value is True
+    assert ev(expr, {"industry_code": "C3399"}).value is False
+
+
 # --- the SQL path agrees -------------------------------------------------------------------
 
 EXPRESSIONS = [

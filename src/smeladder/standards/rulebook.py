@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -299,6 +300,9 @@ _TWO = frozenset({"ratio", "growth", "sub", "ge", "gt", "le", "lt", "eq", "ne"})
 _MANY = frozenset({"sum", "max", "min", "mul", "all", "any"})
 
 
+_CODE_PREFIX = re.compile(r"[A-Z]?[0-9]+|[A-Z]")
+
+
 def _shape_problems(op: str, arg: Any) -> list[str]:
     if op in _TWO and not (isinstance(arg, list) and len(arg) == 2):
         return [f"“{op}”需要两个操作数"]
@@ -310,8 +314,11 @@ def _shape_problems(op: str, arg: Any) -> list[str]:
         isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list)
     ):
         return [f"“{op}”的写法是 [值, [选项…]]"]
-    if op == "within" and not all(isinstance(p, str) and p.isdigit() for p in arg[1]):
-        return ["“within”的前缀须为数字代码"]
+    if op == "within" and not all(isinstance(p, str) and _CODE_PREFIX.fullmatch(p) for p in arg[1]):
+        # division codes are digits, industry codes a capital letter and digits ("C34"); the
+        # registry stores both in capitals, so LIKE (case-insensitive on SQLite and MariaDB)
+        # and Python's startswith agree — and no %, _ or quote ever reaches a LIKE
+        return ["“within”的前缀须为代码（数字或大写字母加数字，如 3703、C34）"]
     if op in ("title", "pool"):
         if not (isinstance(arg, Mapping) and isinstance(arg.get("codes"), list) and arg["codes"]):
             return [f"“{op}”需要非空的 codes 列表"]
