@@ -192,3 +192,22 @@ def test_the_refresh_command_and_job(world, clock):
     assert refresh_case_metrics_job.enqueue("2026-09-30").return_value["rows"] > 0
     assert CaseMetricRefresh.objects.count() == 2
     assert set(CaseMetric.objects.values_list("on", flat=True)) == {D(2026, 9, 30)}
+
+
+def test_the_refresh_reads_cases_in_a_fixed_number_of_queries(world, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def refresh_counting(n: int) -> int:
+        clock.set("2026-09-01")
+        for _ in range(n):
+            file(world)
+        clock.set("2026-10-09")
+        with CaptureQueriesContext(connection) as ctx:
+            refresh_metrics(on=ON)
+        assert figures()["cases"] == n
+        Case.objects.all().delete()
+        return len(ctx.captured_queries)
+
+    # cases and their events in one read each (per 2,000 cases), whatever their number
+    assert refresh_counting(3) == refresh_counting(12)
