@@ -289,3 +289,24 @@ def test_an_enterprise_sees_its_own_officer_and_services_read_only(
     assert "博山干部" not in text and "上市辅导" not in text and "/services/" not in text
     # an official is sent to the list
     assert client_for(city).get("/liaison/mine/")["Location"] == "/liaison/"
+
+
+def test_a_firms_page_needs_a_fixed_number_of_queries(
+    firms, city, officers, django_assert_max_num_queries
+) -> None:
+    zhangdian, _boshan = firms
+    for i, who in enumerate(("zd", "city", "zd")):
+        actions.assign_liaison(city, zhangdian, officers[who], D(2026, 1 + i, 1))
+    for i in range(20):
+        actions.log_visit(
+            city, zhangdian, visited_on=D(2026, 3, 1 + i), findings=f"第{i}次走访",
+            open_case={"category": "policy"} if i % 5 == 0 else None,
+        )  # fmt: skip
+    for kind in ("ip_help", "talent", "other"):
+        actions.set_service_item(city, zhangdian, kind, "offered")
+    client = client_for(city)
+    client.get(f"/liaison/{zhangdian.uscc}/")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/liaison/{zhangdian.uscc}/")
+    text = page_text(response)
+    assert text.count('class="case-link"') == 4 and text.count("<td>第") == 20

@@ -211,7 +211,7 @@ def _firm_context(request: HttpRequest, user: Any, firm: Enterprise, **extra: An
         .select_related("officer", "assigned_by")
         .order_by("-valid_from", "-pk")
     )
-    visits = Visit.objects.filter(enterprise=firm).select_related("officer", "case")
+    visits = Visit.objects.filter(enterprise=firm).select_related("officer")
     page = Paginator(visits.order_by("-visited_on", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
