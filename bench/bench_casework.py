@@ -9,7 +9,7 @@ the four weeks before the bench's "today" (2026-11-20, a date the pinned holiday
 
 Timed, in order:
 1. ``run_escalation()`` — escalates every overdue case (督办 notice, event, audit record,
-   notifications per recipient);
+   notifications per recipient), in chunks of 500 with a fixed number of queries each;
 2. ``run_escalation()`` again — the idempotent re-run (reads every case, changes nothing);
 3. ``refresh_metrics()`` — recomputes and replaces the metrics table;
 baseline: ``SELECT COUNT(*)`` of the open cases (best of 5). The sizes of ``python -m bench``
@@ -133,10 +133,11 @@ def _run_child() -> dict[str, Any]:
 
 def run(sizes: list[int]) -> list[dict[str, Any]]:
     r = _run_child()
+    per_case = r["job"] / r["escalated"] * 1000 if r["escalated"] else 0.0
     print(
-        f"  [casework] {CASES:,} open cases: escalated {r['escalated']:,}, notices "
-        f"{r['notices']:,}, messages {r['messages']:,}, re-run escalated "
-        f"{r['rerun_escalated']}, metric rows {r['rows']:,}",
+        f"  [casework] {CASES:,} open cases: escalated {r['escalated']:,} "
+        f"({per_case:.1f} ms each), notices {r['notices']:,}, messages {r['messages']:,}, "
+        f"re-run escalated {r['rerun_escalated']}, metric rows {r['rows']:,}",
         file=sys.stderr,
     )
 
