@@ -287,6 +287,8 @@ def test_an_enterprise_sees_its_own_officer_and_services_read_only(
     assert "您企业的包联干部是 <strong>张店干部</strong>（自 2026-02-01 起）" in text
     assert "政策宣讲" in text and "已宣讲" in text
     assert "博山干部" not in text and "上市辅导" not in text and "/services/" not in text
+    home = page_text(client_for(firm_user).get("/"))
+    assert 'href="/liaison/mine/"' in home and "包联干部与服务包" in home
     # an official is sent to the list
     assert client_for(city).get("/liaison/mine/")["Location"] == "/liaison/"
 
