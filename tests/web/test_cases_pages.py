@@ -555,3 +555,8 @@ def test_the_filing_form_takes_a_firm_from_a_link_in_scope_only(w: SimpleNamespa
     get(w.zhangdian, f"/cases/new/?uscc={w.bs.uscc}", 404)
     get(w.firm, f"/cases/new/?uscc={w.bs.uscc}", 404)
     get(w.firm, f"/cases/new/?uscc={w.zd.uscc}")
+
+
+def test_the_firms_home_links_its_requests(w: SimpleNamespace) -> None:
+    home = get(w.firm, "/")
+    assert 'href="/cases/"' in home.split("<main>")[1]
