@@ -2,7 +2,8 @@
 request with an attachment; the routed department's staff member (部门工作人员) accepts, starts
 and resolves it; the enterprise rates it 满意 (which closes it); a city official opens 诉求统计
 after `smeladder refresh_case_metrics` and sees it counted. Screenshots case-new.png,
-cases-list.png, case-detail.png (``SMELADDER_SCREENSHOTS``, default var/screenshots)."""
+cases-list.png, case-detail.png, case-rate.png (``SMELADDER_SCREENSHOTS``, default
+var/screenshots)."""
 
 from __future__ import annotations
 
@@ -122,6 +123,7 @@ def test_a_request_filed_handled_rated_and_counted(
     rate = page.locator(f"form[action='/cases/{case.pk}/rate/']")
     rate.locator("input[name=satisfaction][value=satisfied]").check()
     rate.locator("textarea[name=comment]").fill("对接及时，问题已解决")
+    shot(page, "case-rate")
     with page.expect_navigation():
         rate.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
