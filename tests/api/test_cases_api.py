@@ -22,7 +22,14 @@ from smeladder.accounts.models import Role, User
 from smeladder.casework import actions
 from smeladder.casework.deadlines import deadline_of
 from smeladder.casework.metrics import refresh_metrics
-from smeladder.casework.models import Case, CaseEvent, Department, Rating, RoutingRule
+from smeladder.casework.models import (
+    Case,
+    CaseEvent,
+    DeadlineRule,
+    Department,
+    Rating,
+    RoutingRule,
+)
 from smeladder.registry.models import Enterprise
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -710,3 +717,12 @@ def test_the_schema_documents_every_casework_operation_in_chinese(w):
     assert "409" in move["responses"]
     row = schema["components"]["schemas"]["CaseRow"]["properties"]
     assert "工作日" in row["due_on"]["description"]
+
+
+def test_filing_without_a_deadline_rule_is_409_not_500(w):
+    DeadlineRule.objects.filter(urgency="urgent").delete()
+    body = {"category": "talent", "description": "x", "urgency": "urgent"}
+    response = api(w.firm).post("/api/v1/cases/", body, format="json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "no_deadline_rule"
+    assert "办理时限规则" in response.json()["error"]["message"]
+    assert not Case.objects.exists()
