@@ -141,12 +141,14 @@ from django.conf import settings
 from smeladder.policies.models import ItemMatchSet
 from smeladder.policies.sweep import sweep
 db = settings.DATABASES["default"]["NAME"]
-size_before = os.path.getsize(db)
+def on_disk():  # the database and its write-ahead log
+    return sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p))
+size_before = on_disk()
 started = time.perf_counter()
 stats = sweep(date.fromisoformat("{on}"), notify=False)
 seconds = time.perf_counter() - started
 extra.update(stats)
-extra["db_growth_bytes"] = os.path.getsize(db) - size_before
+extra["db_growth_bytes"] = on_disk() - size_before
 # one firm's facts changed: patched into every stored set
 from smeladder.registry.models import Enterprise
 ids = Enterprise.objects.order_by("id").values_list("id", flat=True)

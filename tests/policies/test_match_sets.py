@@ -134,3 +134,13 @@ def test_yuan_rounds_like_the_per_firm_path() -> None:
     assert yuan(np.nan) is None
     assert str(yuan(0.125)) == "0.12"  # half to even, as Python's round
     assert str(yuan(1234567.891)) == "1234567.89"
+
+
+def test_same_as_compares_outcome_amount_and_missing() -> None:
+    a = MatchSet.of_rows([(1, PASS, 10, []), (2, UNDETERMINED, None, ["x"])])
+    assert a.same_as(MatchSet.of_rows([(2, UNDETERMINED, None, ["x"]), (1, PASS, 10, [])]))
+    assert not a.same_as(MatchSet.of_rows([(1, PASS, 10, []), (2, UNDETERMINED, None, ["y"])]))
+    assert not a.same_as(MatchSet.of_rows([(1, PASS, 11, []), (2, UNDETERMINED, None, ["x"])]))
+    assert not a.same_as(MatchSet.of_rows([(1, UNDETERMINED, 10, []), (2, PASS, None, ["x"])]))
+    assert not a.same_as(MatchSet.of_rows([(1, PASS, 10, [])]))
+    assert MatchSet.empty().same_as(a.only(np.array([99])))

@@ -138,6 +138,22 @@ class MatchSet:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def only(self, firm_ids: np.ndarray) -> MatchSet:
+        keep = np.isin(self.ids, firm_ids)
+        return MatchSet(
+            self.ids[keep], self.passed[keep], self.amount[keep], self.sig[keep], self.sets
+        )
+
+    def same_as(self, other: MatchSet) -> bool:
+        """The same firms with the same outcome, amount and facts waited on."""
+        return (
+            np.array_equal(self.ids, other.ids)
+            and np.array_equal(self.passed, other.passed)
+            and np.array_equal(self.amount, other.amount, equal_nan=True)
+            and [self.sets[s] for s in self.sig.tolist()]
+            == [other.sets[s] for s in other.sig.tolist()]
+        )
+
     def without(self, firm_ids: np.ndarray) -> MatchSet:
         keep = ~np.isin(self.ids, firm_ids)
         return MatchSet(

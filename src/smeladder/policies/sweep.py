@@ -1133,18 +1133,17 @@ def _patch_firms(
             for row in ItemMatchSet.objects.select_for_update().filter(pk__in=chunk)
         ):
             r_found = fresh.pop(row.item_id, None)
+            found = r_found[1] if r_found is not None else MatchSet.empty()
             held = np.concatenate([decode_ids(row.pass_ids), decode_ids(row.undetermined_ids)])
-            if r_found is None and not np.isin(firms, held).any():
-                continue
+            if not len(found) and not np.isin(firms, held).any():
+                continue  # none of the firms was or is in the set
             old = MatchSet.decode(row)
-            patched = old.without(firms)
-            if r_found is not None:
-                found = r_found[1]
-                patched = patched.merged(found)
-                was = old.ids[old.passed & np.isin(old.ids, firms)]
-                passing = found.ids[found.passed]
-                new_pairs.append((row.item_id, passing[~np.isin(passing, was)]))
-            fields = patched.encode()
+            if old.only(firms).same_as(found):
+                continue  # their outcomes did not change: the row stays as it is
+            was = old.ids[old.passed & np.isin(old.ids, firms)]
+            passing = found.ids[found.passed]
+            new_pairs.append((row.item_id, passing[~np.isin(passing, was)]))
+            fields = old.without(firms).merged(found).encode()
             ItemMatchSet.objects.filter(pk=row.pk).update(computed_at=timezone.now(), **fields)
             stats.rows_written += 1
         # items never stored before (published since the last sweep): the firms alone
