@@ -229,3 +229,78 @@ def test_a_deadline_in_an_entered_year_is_computed_and_escalated(world, clock, t
         assert notice.due_on == D(2099, 1, 8)
     finally:
         forget_supplement()
+
+
+def test_the_job_writes_what_the_one_case_actions_write(world, clock):
+    """The chunked job against the per-case path it replaced (log_event + escalate_locked under
+    the case's lock): the same events, audit records and messages for twin cases."""
+    from django.db import transaction
+
+    from smeladder.accounts.models import AuditEvent
+    from smeladder.casework.actions.common import locked_case, log_event
+    from smeladder.casework.actions.escalation import JOB, _notice_text, escalate_locked
+    from smeladder.casework.deadlines import deadline_of
+    from smeladder.casework.models import CaseEvent
+
+    clock.set("2026-09-01")
+    by_job, by_hand = file(world), file(world)
+    actions.add_follower(by_job, world.city)
+    actions.add_follower(by_hand, world.city)
+    clock.set("2026-09-09")
+    with transaction.atomic():
+        case = locked_case(by_hand.pk, JOB)
+        due = deadline_of(case).due_on
+        at = clock.now
+        text = _notice_text(case, due, Level.SPECIAL)
+        SupervisionNotice.objects.create(
+            case=case,
+            level=Level.SELF,
+            due_on=due,
+            escalated_to=Level.SPECIAL,
+            issued_at=at,
+            text=text,
+        )
+        data = {"level": Level.SELF, "due_on": due.isoformat()}
+        log_event(
+            case,
+            "supervise",
+            JOB,
+            at=at,
+            from_state=case.state,
+            to_state=case.state,
+            note=text,
+            data=data,
+            notify=False,
+        )
+        escalate_locked(case, JOB, text, at)
+    assert actions.run_escalation().escalated == 1  # by_job only: by_hand has a fresh deadline
+
+    def written(case: Case) -> dict:
+        events = CaseEvent.objects.filter(case=case, actor_label=JOB).order_by("id")
+        audit = AuditEvent.objects.filter(object_id=str(case.pk), actor_label=JOB).order_by("id")
+        messages = CaseMessage.objects.filter(event__in=events).order_by("recipient_id")
+        return {
+            "events": [
+                (e.kind, e.actor_id, e.from_state, e.to_state, e.note, e.data, e.at) for e in events
+            ],
+            "audit": [
+                (a.action, {k: v for k, v in a.changes.items() if k != "event"}) for a in audit
+            ],
+            "messages": [
+                (m.recipient_id, m.event.kind, m.title, m.body, m.created_at) for m in messages
+            ],
+            "case": Case.objects.filter(pk=case.pk).values("level", "department", "state").get(),
+            "notice": SupervisionNotice.objects.filter(case=case)
+            .values("level", "escalated_to", "due_on", "issued_at")
+            .get(),
+        }
+
+    job, hand = written(by_job), written(by_hand)
+    for key in ("events", "audit", "messages", "case", "notice"):
+        expected = hand[key]
+        if key in ("events", "audit", "messages"):  # the texts name the case
+            expected = repr(expected).replace(f"#{by_hand.pk}", f"#{by_job.pk}")
+            assert repr(job[key]) == expected, key
+        else:
+            assert job[key] == expected, key
+    assert len(job["messages"]) >= 3  # firm, department, follower
