@@ -304,3 +304,28 @@ def test_the_job_writes_what_the_one_case_actions_write(world, clock):
         else:
             assert job[key] == expected, key
     assert len(job["messages"]) >= 3  # firm, department, follower
+
+
+def test_the_job_mails_a_chunk_over_one_connection(world, clock, settings, monkeypatch):
+    from django.core import mail
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from smeladder.casework.models import CaseDelivery
+
+    settings.SMELADDER_PUSH_CHANNELS = ["inbox", "email"]
+    settings.SMELADDER_PUSH_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    opened = []
+    monkeypatch.setattr(EmailBackend, "open", lambda self: opened.append(self) or True)
+    clock.set("2026-09-01")
+    cases = [file(world) for _ in range(3)]
+    opened.clear()
+    mail.outbox.clear()
+    clock.set("2026-09-09")
+    assert actions.run_escalation().escalated == 3
+    assert len(opened) == 1  # one connection for the chunk
+    # the firm's user has an address, the department's member none
+    assert sorted(m.to[0] for m in mail.outbox) == ["firm@example.cn"] * 3
+    job = CaseDelivery.objects.filter(message__case__in=cases, message__event__kind="escalate")
+    email = job.filter(channel="email")
+    assert sorted(email.values_list("state", flat=True)) == ["sent"] * 3 + ["skipped"] * 3
+    assert job.filter(channel="inbox").count() == 6
