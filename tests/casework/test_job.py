@@ -329,3 +329,41 @@ def test_the_job_mails_a_chunk_over_one_connection(world, clock, settings, monke
     email = job.filter(channel="email")
     assert sorted(email.values_list("state", flat=True)) == ["sent"] * 3 + ["skipped"] * 3
     assert job.filter(channel="inbox").count() == 6
+
+
+def test_auto_closing_writes_what_the_transition_writes(world, clock):
+    """Closing in bulk against apply_transition("auto_close") for a twin case."""
+    from django.db import transaction
+
+    from smeladder.accounts.models import AuditEvent
+    from smeladder.casework.actions.common import locked_case
+    from smeladder.casework.actions.escalation import JOB
+    from smeladder.casework.actions.transitions import apply_transition
+    from smeladder.casework.models import CaseEvent
+
+    clock.set("2026-09-29")
+    by_job, by_hand = case_in(world, State.RESOLVED), case_in(world, State.RESOLVED)
+    clock.set("2026-10-12")
+    with transaction.atomic():
+        apply_transition(
+            locked_case(by_hand.pk, JOB),
+            "auto_close",
+            JOB,
+            note="办结后 5 个工作日内企业未确认，自动关闭",
+        )
+    assert actions.run_escalation().auto_closed == 1  # by_hand is closed already
+
+    def written(case: Case) -> str:
+        event = CaseEvent.objects.get(case=case, kind="auto_close")
+        audit = AuditEvent.objects.get(object_id=str(case.pk), action="casework.auto_close")
+        messages = CaseMessage.objects.filter(event=event).order_by("recipient_id")
+        found = (
+            (event.actor_label, event.from_state, event.to_state, event.note, event.data, event.at),
+            {k: v for k, v in audit.changes.items() if k != "event"},
+            [(m.recipient_id, m.title, m.body) for m in messages],
+            Case.objects.filter(pk=case.pk).values("state", "updated_at").get(),
+        )
+        return repr(found).replace(f"#{case.pk}", "#N")
+
+    assert written(by_job) == written(by_hand)
+    assert CaseMessage.objects.filter(case=by_job, event__kind="auto_close").exists()

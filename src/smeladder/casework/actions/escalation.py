@@ -33,7 +33,7 @@ from ..notifications import create_all, notify_many
 from ..permissions import is_handler, is_supervisor
 from .common import audit_changes, locked_case, log_event, now
 from .errors import IllegalTransition, InvalidInput, NotAllowed
-from .transitions import apply_transition
+from .transitions import TRANSITIONS
 
 AUTO_CLOSE_WORKING_DAYS = 5
 #: overdue cases escalated per transaction (each chunk costs the same few queries)
@@ -283,23 +283,54 @@ def _escalate_chunk(
         notify_many(to_notify)
 
 
-def _handle_resolved(case_id: int, today: dt.date, at: dt.datetime, summary: JobSummary) -> None:
+def _close_chunk(case_ids: list[int], today: dt.date, at: dt.datetime, summary: JobSummary) -> None:
+    """Close a chunk of cases resolved `AUTO_CLOSE_WORKING_DAYS` ago and never confirmed, like
+    the escalations: locked, re-read, written in bulk in one transaction."""
+    auto_close = TRANSITIONS["auto_close"]
+    note = f"办结后 {AUTO_CLOSE_WORKING_DAYS} 个工作日内企业未确认，自动关闭"
     with transaction.atomic():
-        case = locked_case(case_id, JOB)
-        if case.state != State.RESOLVED:
+        locked = list(
+            Case.objects.select_for_update()
+            .filter(pk__in=case_ids, state__in=auto_close.sources)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        cases = (
+            Case.objects.filter(pk__in=locked)
+            .select_related("enterprise", "department")
+            .order_by("pk")
+        )
+        logs = logs_of(locked)
+        closing: list[tuple[Case, CaseEvent]] = []
+        for case in cases:
+            try:
+                deadline = compute(logs.get(case.pk, []), today)
+                if deadline.stopped_on is None or (
+                    working_days_between(deadline.stopped_on, today) < AUTO_CLOSE_WORKING_DAYS
+                ):
+                    continue
+            except CalendarNotCovered as err:
+                summary.not_computable[case.pk] = str(err)
+                continue
+            old = case.state
+            case.state = auto_close.target
+            case.updated_at = at
+            event = _job_event(case, "auto_close", at, note, {})
+            event.from_state = old
+            closing.append((case, event))
+        if not closing:
             return
-        deadline = compute(case.events.all(), today)
-        if deadline.stopped_on is None:
-            return
-        if working_days_between(deadline.stopped_on, today) >= AUTO_CLOSE_WORKING_DAYS:
-            apply_transition(
-                case,
-                "auto_close",
-                JOB,
-                at=at,
-                note=f"办结后 {AUTO_CLOSE_WORKING_DAYS} 个工作日内企业未确认，自动关闭",
-            )
-            summary.auto_closed += 1
+        events = create_all(CaseEvent, [event for _case, event in closing])
+        record_many(
+            ((f"casework.{e.kind}", str(e.case_id), audit_changes(e)) for e in events),
+            actor=JOB,
+            object_type="casework.Case",
+        )
+        Case.objects.filter(pk__in=[case.pk for case, _event in closing]).update(
+            state=auto_close.target, updated_at=at
+        )
+        notify_many(closing)
+        summary.auto_closed += len(closing)
 
 
 def run_escalation(on: dt.date | None = None) -> JobSummary:
@@ -338,8 +369,8 @@ def run_escalation(on: dt.date | None = None) -> JobSummary:
     reads = _RuleReads()
     for start in range(0, len(overdue), CHUNK):
         _escalate_chunk(overdue[start : start + CHUNK], today, at, summary, reads)
-    for case_id in resolved:
-        _handle_resolved(case_id, today, at, summary)
+    for start in range(0, len(resolved), CHUNK):
+        _close_chunk(resolved[start : start + CHUNK], today, at, summary)
     if summary.not_computable:
         LOG.warning(
             "%d 件诉求无法计算办理时限（节假日日历未覆盖）: %s",
