@@ -232,7 +232,9 @@ def export(request: HttpRequest, board: Board) -> HttpResponse:
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for dimension, label in DIMENSION_LABELS.items():
-        sheet = book.create_sheet(str(_("按%(dimension)s") % {"dimension": label}))
+        title = str(_("按%(dimension)s") % {"dimension": label})
+        # Excel refuses \ / * ? : [ ] and more than 31 characters ("District/county" in English)
+        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", title)[:31])
         headers = [label] + [
             f"{header}（%）" if kind == "rate" else str(header) for _p, header, kind in COLUMNS
         ]
