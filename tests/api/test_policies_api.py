@@ -136,6 +136,11 @@ def test_an_items_eligible_firms(lib, api):
         api("zd_off").get(f"/api/v1/policy-items/{lib['draft_item'].pk}/firms/").status_code == 404
     )
     assert api("zd_off").get(url + "?outcome=fail").status_code == 400
+    # one district: within the official's area only
+    boshan = api("city").get(url + "?district=370304").json()
+    assert [r["uscc"] for r in boshan["results"]] == [lib["bs"].uscc]
+    assert api("zd_off").get(url + "?district=370304").json()["count"] == 0
+    assert api("zd_off").get(url + "?district=3703x").status_code == 400
 
 
 def test_notifications_scope_and_read(lib, api):

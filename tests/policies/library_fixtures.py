@@ -5,7 +5,6 @@ sets (written directly, as the sweep would)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from stdnum.cn import uscc as stdnum_uscc

@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from smeladder.accounts.models import Role
 from smeladder.policies.channels import configured_channels
+from smeladder.policies.match_sets import pass_pairs
 from smeladder.policies.models import (
     Application,
     CategoryMute,
@@ -25,7 +26,6 @@ from smeladder.policies.models import (
     Notification,
     NotificationKind,
 )
-from smeladder.policies.match_sets import pass_pairs
 from smeladder.policies.pushes import (
     closing_pairs,
     inbox_of,

@@ -114,7 +114,13 @@ def test_sweep_equals_per_firm_python(city: Any) -> None:
     assert again["new_pairs"] == 0 and _normalise(_stored()) == stored
 
 
-def test_incremental_after_a_figure_change(city: Any) -> None:
+@pytest.mark.parametrize("per_firm_limit", [0, 20], ids=["snapshot", "per-firm engine"])
+def test_incremental_after_a_figure_change(city: Any, per_firm_limit: int, monkeypatch) -> None:
+    """Both ways of computing the changed firms (a registry snapshot of them; the per-firm
+    engine for a few) patch the same outcome into the stored sets."""
+    from smeladder.policies import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "PER_FIRM_LIMIT", per_firm_limit)
     sweep(ON, notify=False)
     # a firm's R&D expense jumps: the R&D items now see it
     firm = Enterprise.objects.filter(annual_figures__year=2025).order_by("id").first()

@@ -267,6 +267,9 @@ def test_the_auto_grant_list_is_scoped_and_exports(lib, people):
     )
     city = page(client_for(people["city"]), url)
     assert lib["zd"].name in city and lib["bs"].name in city and "200.00 万元" in city
+    boshan = page(client_for(people["city"]), url + "?district=370304")
+    assert lib["bs"].name in boshan and lib["zd"].name not in boshan and "共 1 家" in boshan
+    assert "共 0 家" in page(client_for(people["zd_off"]), url + "?district=370304")  # not theirs
     response = client_for(people["zd_off"]).get(url + "?format=xlsx")
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     rows = list(book["免申即享名单"].iter_rows(values_only=True))

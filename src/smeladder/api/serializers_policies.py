@@ -141,6 +141,11 @@ class EligibleFirmSerializer(serializers.Serializer):
 
 class EligibleFilterSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=MatchOutcome.choices, required=False)
+    district = serializers.RegexField(
+        r"^[0-9]{1,12}$",
+        required=False,
+        help_text="行政区划代码前缀 / division-code prefix (within the official's area)",
+    )
 
 
 class NotificationSerializer(serializers.ModelSerializer):

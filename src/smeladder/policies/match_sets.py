@@ -212,6 +212,37 @@ class MatchSet:
         )
 
 
+def decode_firms(row: Any, firms: np.ndarray) -> MatchSet:
+    """Only ``firms`` (sorted) of a stored set: each group's ids are decoded and searched, and
+    its amounts and indexes decoded only when one of the firms is in it (patching a few firms
+    into 18,000 sets must not decode and sort every set whole)."""
+    parts = []
+    for name in (PASS, UNDETERMINED):
+        short = "pass" if name == PASS else "undetermined"
+        ids = decode_ids(getattr(row, f"{short}_ids"))
+        if not len(ids):
+            continue
+        at = np.clip(np.searchsorted(ids, firms), 0, len(ids) - 1)
+        at = at[ids[at] == firms]
+        if not len(at):
+            continue
+        n = getattr(row, f"n_{short}")
+        amounts = decode_amounts(getattr(row, f"{short}_amounts"), n)
+        sig = decode_indexes(getattr(row, f"{short}_missing"), n)
+        parts.append((ids[at], np.full(len(at), name == PASS), amounts[at], sig[at]))
+    if not parts:
+        return MatchSet.empty()
+    ids = np.concatenate([p[0] for p in parts])
+    order = np.argsort(ids, kind="stable")
+    return MatchSet(
+        ids[order],
+        np.concatenate([p[1] for p in parts])[order],
+        np.concatenate([p[2] for p in parts])[order],
+        np.concatenate([p[3] for p in parts])[order],
+        list(row.missing_sets or []),
+    )
+
+
 def encode_group(
     name: str,
     ids: np.ndarray,

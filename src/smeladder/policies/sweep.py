@@ -64,7 +64,7 @@ from smeladder.standards.facts import Facts, last_fiscal_year, resolve_period
 from smeladder.standards.rulebook import NoRulebookInForce, rulebook_for
 
 from .eligibility import ITEM_FIELDS, PreparedItem, prepare, published_items_qs
-from .match_sets import MatchSet, decode_ids
+from .match_sets import MatchSet, decode_firms, decode_ids
 
 _TOP = {f.path: f for f in ENTERPRISE_FACTS}
 _ANNUAL = {f.key: f for f in ANNUAL_FACTS}
@@ -1100,6 +1100,35 @@ def _store_items(
     return writer.new_pairs
 
 
+#: up to this many changed firms, the patch computes them with the per-firm engine
+#: (``match_enterprise``, ~0.1 s a firm on 18,500 items, equal pair for pair — tested) instead
+#: of a registry snapshot, which reads every table whole (seconds at 100,000 firms)
+PER_FIRM_LIMIT = 20
+
+
+def _per_firm(
+    on: date, firms: np.ndarray, items: list[PreparedItem]
+) -> dict[int, tuple[PreparedItem, MatchSet]]:
+    """Each item's outcome for these firms through ``match_enterprise``, in the stored form."""
+    from smeladder.registry.models import Enterprise
+
+    from .matching import PASS, match_enterprise
+
+    by_id = {i.id: i for i in items}
+    rows: dict[int, list[tuple[int, str, Any, list[str]]]] = {}
+    existing = Enterprise.objects.filter(pk__in=firms.tolist()).values_list("pk", flat=True)
+    for pk in sorted(existing):  # a deleted firm: in no set any more
+        for m in match_enterprise(pk, on):
+            if m.item_id not in by_id:
+                continue
+            exact = m.amount_lo is not None and m.amount_lo == m.amount_hi
+            missing = list(m.missing) + ([] if m.outcome == PASS else list(m.manual_conditions))
+            rows.setdefault(m.item_id, []).append(
+                (pk, m.outcome, m.amount_lo if exact else None, missing)
+            )
+    return {i: (by_id[i], MatchSet.of_rows(r)) for i, r in rows.items()}
+
+
 def _patch_firms(
     on: date, enterprise_ids: list[int], document_ids: list[int] | None, stats: SweepStats
 ) -> list[tuple[int, np.ndarray]]:
@@ -1110,12 +1139,16 @@ def _patch_firms(
     firms = np.unique(np.asarray(list(enterprise_ids), dtype=np.int64))
     items = _items(on, document_ids)
     t0 = time.perf_counter()
-    fresh: dict[int, tuple[ItemResult, MatchSet]] = {}
-    for r in compute(on, enterprise_ids=firms.tolist(), items=items, stats=stats):
-        found = as_match_set(r)
+    fresh: dict[int, tuple[PreparedItem, MatchSet]] = {}
+    if len(firms) <= PER_FIRM_LIMIT:
+        fresh = _per_firm(on, firms, items)
+        stats.items, stats.enterprises = len(items), len(firms)
+    else:
+        for r in compute(on, enterprise_ids=firms.tolist(), items=items, stats=stats):
+            fresh[r.item.id] = (r.item, as_match_set(r))
+    for _item, found in fresh.values():
         stats.passed += int(found.passed.sum())
         stats.undetermined += int((~found.passed).sum())
-        fresh[r.item.id] = (r, found)
     stats.evaluate_seconds = time.perf_counter() - t0
     new_pairs: list[tuple[int, np.ndarray]] = []
     rulebook = _rulebook(on)
@@ -1134,32 +1167,29 @@ def _patch_firms(
         ):
             r_found = fresh.pop(row.item_id, None)
             found = r_found[1] if r_found is not None else MatchSet.empty()
-            held = np.concatenate([decode_ids(row.pass_ids), decode_ids(row.undetermined_ids)])
-            if not len(found) and not np.isin(firms, held).any():
-                continue  # none of the firms was or is in the set
-            old = MatchSet.decode(row)
-            if old.only(firms).same_as(found):
-                continue  # their outcomes did not change: the row stays as it is
-            was = old.ids[old.passed & np.isin(old.ids, firms)]
+            mine = decode_firms(row, firms)
+            if mine.same_as(found):
+                continue  # their outcomes did not change (or they are in neither): row stays
+            was = mine.ids[mine.passed]
             passing = found.ids[found.passed]
             new_pairs.append((row.item_id, passing[~np.isin(passing, was)]))
-            fields = old.without(firms).merged(found).encode()
+            fields = MatchSet.decode(row).without(firms).merged(found).encode()
             ItemMatchSet.objects.filter(pk=row.pk).update(computed_at=timezone.now(), **fields)
             stats.rows_written += 1
         # items never stored before (published since the last sweep): the firms alone
         rows = []
-        for r, found in fresh.values():
+        for item, found in fresh.values():
             if len(found):
                 rows.append(
                     ItemMatchSet(
-                        item_id=r.item.id,
-                        policy_version=r.item.version,
+                        item_id=item.id,
+                        policy_version=item.version,
                         rulebook=rulebook,
                         computed_on=on,
                         **found.encode(),
                     )
                 )
-                new_pairs.append((r.item.id, found.ids[found.passed]))
+                new_pairs.append((item.id, found.ids[found.passed]))
         ItemMatchSet.objects.bulk_create(rows)
         stats.rows_written += len(rows)
         stats.write_seconds = time.perf_counter() - t1

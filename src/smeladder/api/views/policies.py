@@ -188,7 +188,7 @@ class EnterpriseMatchesView(APIView):
 class ItemFirmsView(generics.ListAPIView):
     """免申即享: the firms of the official's area that pass an item (its stored match set), with
     the amount each gets, largest first (then by firm); ``outcome=undetermined`` lists those
-    waiting on facts."""
+    waiting on facts; ``district`` narrows to a division-code prefix."""
 
     schema = ApiSchema()
     pagination_class = Pagination
@@ -206,12 +206,14 @@ class ItemFirmsView(generics.ListAPIView):
         if item is None:
             raise _not_found("没有这个支持事项 / no such support item")
         # the item's stored set, decoded; only the page's firms are read from the registry
-        return EligibleFirms(item, params.get("outcome") or MatchOutcome.PASS, visible_ids(user))
+        scope = visible_ids(user, params.get("district") or "")
+        return EligibleFirms(item, params.get("outcome") or MatchOutcome.PASS, scope)
 
     @extend_schema(
         parameters=[
             ITEM_ID,
             OpenApiParameter("outcome", str, enum=[c for c, _ in MatchOutcome.choices]),
+            OpenApiParameter("district", str, pattern=r"^[0-9]{1,12}$"),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
