@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
-    CITY_OFFICIAL = "city_official", "市级工作人员"
-    DISTRICT_OFFICIAL = "district_official", "区县工作人员"
-    ENTERPRISE = "enterprise", "企业用户"
-    PARTNER = "partner", "合作机构"
+    ADMIN = "admin", _("系统管理员")
+    CITY_OFFICIAL = "city_official", _("市级工作人员")
+    DISTRICT_OFFICIAL = "district_official", _("区县工作人员")
+    ENTERPRISE = "enterprise", _("企业用户")
+    PARTNER = "partner", _("合作机构")
     #: staff of a unit that handles 诉求 (e.g. 区人社局): no area of their own; they see the cases
     #: assigned to the departments they are members of (casework Department.members)
-    DEPARTMENT = "department", "部门工作人员"
+    DEPARTMENT = "department", _("部门工作人员")
 
 
 class User(AbstractUser):

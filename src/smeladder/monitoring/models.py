@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CountQuerySet(models.QuerySet):
@@ -66,8 +67,8 @@ class FillState(models.Model):
     and DONE inside it, so a crashed refresh stays visible while the previous rows survive."""
 
     class State(models.TextChoices):
-        STARTED = "started", "更新中或未完成"
-        DONE = "done", "已完成"
+        STARTED = "started", _("更新中或未完成")
+        DONE = "done", _("已完成")
 
     property = models.CharField("指标", max_length=32, unique=True)
     state = models.CharField("状态", max_length=16, choices=State.choices)

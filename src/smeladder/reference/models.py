@@ -8,20 +8,21 @@ Indexed CharFields stay far below 191 characters so utf8mb4 indexes fit on Maria
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Division(models.Model):
     """One (code, name, period) of GB/T 2260, 1981–2024; a code can have several periods."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省级"
-        PREFECTURE = "prefecture", "地级"
-        COUNTY = "county", "县级"
+        PROVINCE = "province", _("省级")
+        PREFECTURE = "prefecture", _("地级")
+        COUNTY = "county", _("县级")
 
     class Status(models.TextChoices):
-        CURRENT = "current", "在用"
-        CHANGED = "changed", "变更"
-        RETIRED = "retired", "弃用"
+        CURRENT = "current", _("在用")
+        CHANGED = "changed", _("变更")
+        RETIRED = "retired", _("弃用")
 
     code = models.CharField("代码", max_length=6, db_index=True)
     name = models.CharField("名称", max_length=64)
@@ -54,10 +55,10 @@ class IndustryCode(models.Model):
     """A GB/T 4754-2017 node: 门类 (letter), 大类 (2), 中类 (3) or 小类 (4 digits)."""
 
     class Level(models.TextChoices):
-        SECTION = "section", "门类"
-        DIVISION = "division", "大类"
-        GROUP = "group", "中类"
-        CLASS = "class", "小类"
+        SECTION = "section", _("门类")
+        DIVISION = "division", _("大类")
+        GROUP = "group", _("中类")
+        CLASS = "class", _("小类")
 
     code = models.CharField("代码", max_length=4, unique=True)
     level = models.CharField("层级", max_length=16, choices=Level.choices, db_index=True)

@@ -11,32 +11,33 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from smeladder.registry.models.enterprises import Enterprise
 from smeladder.registry.models.scoped import EnterpriseChildQuerySet
 
 
 class Engine(models.TextChoices):
-    SQL = "sql", "数据库内集合计算"
-    PYTHON = "python", "逐企业计算"
+    SQL = "sql", _("数据库内集合计算")
+    PYTHON = "python", _("逐企业计算")
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "进行中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
 
 
 class Phase(models.TextChoices):
     """The steps a background run really passes through (screening/queue.py): each is stored,
     and committed, when the job reaches it, so a page polling the run shows where it is."""
 
-    QUEUED = "queued", "排队"
-    COMPUTING = "computing", "计算"
-    WRITING = "writing", "写入结果"
-    DONE = "done", "完成"
-    FAILED = "failed", "失败"
+    QUEUED = "queued", _("排队")
+    COMPUTING = "computing", _("计算")
+    WRITING = "writing", _("写入结果")
+    DONE = "done", _("完成")
+    FAILED = "failed", _("失败")
 
 
 #: the share of the steps done when a phase starts (排队 → 计算 → 写入结果 → 完成): progress in
@@ -50,9 +51,9 @@ PHASE_PERCENT = {
 
 
 class Outcome(models.TextChoices):
-    PASS = "pass", "通过"
-    FAIL = "fail", "未通过"
-    UNDETERMINED = "undetermined", "待定"
+    PASS = "pass", _("通过")
+    FAIL = "fail", _("未通过")
+    UNDETERMINED = "undetermined", _("待定")
 
 
 class ScreeningRunQuerySet(models.QuerySet):

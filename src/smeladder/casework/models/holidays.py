@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 #: the festivals every annual notice arranges (a row's name holds one or more of them, as in
 #: "国庆节、中秋节" when the two fall together)
@@ -22,8 +23,8 @@ FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋�
 
 class HolidayArrangement(models.Model):
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "放假"
-        WORKDAY = "workday", "调休上班"
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
 
     #: the year of the notice; a day may fall in the December before (a New Year holiday or
     #: its make-up Saturday)

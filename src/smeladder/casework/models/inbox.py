@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .cases import Case
 
@@ -49,9 +50,9 @@ class CaseMessage(models.Model):
 
 class CaseDelivery(models.Model):
     class State(models.TextChoices):
-        SENT = "sent", "已发送"
-        FAILED = "failed", "失败"
-        SKIPPED = "skipped", "未发送"
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败")
+        SKIPPED = "skipped", _("未发送")
 
     message = models.ForeignKey(CaseMessage, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField("渠道", max_length=16)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Category, Level, Urgency
 
@@ -101,8 +102,8 @@ class UnsatisfiedRule(models.Model):
     or reopen and escalate it. Without a rule: reopen."""
 
     class Outcome(models.TextChoices):
-        REOPEN = "reopen", "重新办理"
-        ESCALATE = "escalate", "重新办理并升级"
+        REOPEN = "reopen", _("重新办理")
+        ESCALATE = "escalate", _("重新办理并升级")
 
     category = models.CharField(
         "诉求类别", max_length=16, choices=Category.choices, blank=True, help_text="为空表示默认"

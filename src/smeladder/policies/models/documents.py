@@ -16,35 +16,36 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from smeladder.registry.models.pools import official_area
 
 
 class Level(models.TextChoices):
-    NATIONAL = "national", "国家级"
-    PROVINCIAL = "provincial", "省级"
-    CITY = "city", "市级"
-    DISTRICT = "district", "区县级"
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
+    DISTRICT = "district", _("区县级")
 
 
 class Category(models.TextChoices):
-    FUNDING = "funding", "资金奖补"
-    TAX = "tax", "税收优惠"
-    FINANCE = "finance", "金融支持"
-    TALENT = "talent", "人才"
-    LAND_ENERGY = "land_energy", "用地用能"
-    IP = "ip", "知识产权"
-    INNOVATION = "innovation", "科技创新"
-    MARKET = "market", "市场开拓"
-    DIGITAL = "digital", "数字化转型"
+    FUNDING = "funding", _("资金奖补")
+    TAX = "tax", _("税收优惠")
+    FINANCE = "finance", _("金融支持")
+    TALENT = "talent", _("人才")
+    LAND_ENERGY = "land_energy", _("用地用能")
+    IP = "ip", _("知识产权")
+    INNOVATION = "innovation", _("科技创新")
+    MARKET = "market", _("市场开拓")
+    DIGITAL = "digital", _("数字化转型")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    REVIEW = "review", "审核中"
-    PUBLISHED = "published", "已发布"
-    EXPIRED = "expired", "已失效"
-    WITHDRAWN = "withdrawn", "已撤回"
+    DRAFT = "draft", _("草稿")
+    REVIEW = "review", _("审核中")
+    PUBLISHED = "published", _("已发布")
+    EXPIRED = "expired", _("已失效")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class PolicyQuerySet(models.QuerySet):

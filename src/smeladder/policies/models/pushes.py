@@ -4,6 +4,7 @@ channel (inbox, e-mail, SMS behind one interface, policies/channels.py)."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smeladder.registry.models.scoped import EnterpriseChildQuerySet
 
@@ -11,9 +12,9 @@ from .documents import Category, SupportItem
 
 
 class NotificationKind(models.TextChoices):
-    NEW_ITEM = "new_item", "新的可享政策"
-    WINDOW_CLOSING = "window_closing", "申报即将截止"
-    GRANTED = "granted", "政策已兑现"
+    NEW_ITEM = "new_item", _("新的可享政策")
+    WINDOW_CLOSING = "window_closing", _("申报即将截止")
+    GRANTED = "granted", _("政策已兑现")
 
 
 class Notification(models.Model):
@@ -50,9 +51,9 @@ class Delivery(models.Model):
     """One attempt to deliver a notification over one channel."""
 
     class State(models.TextChoices):
-        SENT = "sent", "已发送"
-        FAILED = "failed", "失败"
-        SKIPPED = "skipped", "未发送"
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败")
+        SKIPPED = "skipped", _("未发送")
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"

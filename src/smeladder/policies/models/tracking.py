@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from smeladder.registry.models.scoped import EnterpriseChildQuerySet
 
@@ -11,9 +12,9 @@ from .documents import SupportItem
 
 
 class ApplicationStatus(models.TextChoices):
-    APPLIED = "applied", "已申报"
-    GRANTED = "granted", "已兑现"
-    REFUSED = "refused", "未获支持"
+    APPLIED = "applied", _("已申报")
+    GRANTED = "granted", _("已兑现")
+    REFUSED = "refused", _("未获支持")
 
 
 class Application(models.Model):

@@ -6,22 +6,23 @@ undetermined, never as 0 or false (facts-format.md)."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .scoped import ScopedQuerySet
 
 
 class RDInstitution(models.TextChoices):
-    NATIONAL = "national", "国家级"
-    PROVINCIAL = "provincial", "省级"
-    CITY = "city", "市级"
-    BELOW_CITY = "below_city", "市级以下"
-    NONE = "none", "无"
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
+    BELOW_CITY = "below_city", _("市级以下")
+    NONE = "none", _("无")
 
 
 class KeyField(models.TextChoices):
-    A = "A", "A 补短板/锻长板/填空白"
-    B = "B", "B 六基/老字号/配套关键产品"
-    C = "C", "C 其他"
+    A = "A", _("A 补短板/锻长板/填空白")
+    B = "B", _("B 六基/老字号/配套关键产品")
+    C = "C", _("C 其他")
 
 
 def _flag(label: str) -> models.BooleanField:

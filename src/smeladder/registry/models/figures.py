@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .scoped import EnterpriseChildQuerySet
 
@@ -96,9 +97,9 @@ class PlatformScore(models.Model):
 
 
 class AwardLevel(models.TextChoices):
-    NATIONAL = "national", "国家级"
-    PROVINCIAL = "provincial", "省级"
-    CITY = "city", "市级"
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
 
 
 class Award(models.Model):
@@ -123,8 +124,8 @@ class Award(models.Model):
 
 
 class MakerChinaGroup(models.TextChoices):
-    TOP500 = "top500", "全国500强"
-    TOP50 = "top50", "全国50强"
+    TOP500 = "top500", _("全国500强")
+    TOP50 = "top50", _("全国50强")
 
 
 class MakerChinaResult(models.Model):

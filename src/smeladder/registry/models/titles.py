@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .scoped import EnterpriseChildQuerySet
 
 
 class TitleCode(models.TextChoices):
-    INNOVATIVE_SME = "innovative_sme", "创新型中小企业"
-    TECH_INNOVATIVE_SME = "tech_innovative_sme", "科技和创新型中小企业"
-    SPECIALIZED_SME = "specialized_sme", "专精特新中小企业"
-    LITTLE_GIANT = "little_giant", "专精特新“小巨人”企业"
-    SINGLE_CHAMPION = "single_champion", "制造业单项冠军企业"
-    TECH_SME = "tech_sme", "科技型中小企业"
-    HNTE = "hnte", "高新技术企业"
-    EAGLET = "eaglet", "雏鹰企业"
-    GAZELLE = "gazelle", "瞪羚企业"
-    UNICORN = "unicorn", "独角兽企业"
+    INNOVATIVE_SME = "innovative_sme", _("创新型中小企业")
+    TECH_INNOVATIVE_SME = "tech_innovative_sme", _("科技和创新型中小企业")
+    SPECIALIZED_SME = "specialized_sme", _("专精特新中小企业")
+    LITTLE_GIANT = "little_giant", _("专精特新“小巨人”企业")
+    SINGLE_CHAMPION = "single_champion", _("制造业单项冠军企业")
+    TECH_SME = "tech_sme", _("科技型中小企业")
+    HNTE = "hnte", _("高新技术企业")
+    EAGLET = "eaglet", _("雏鹰企业")
+    GAZELLE = "gazelle", _("瞪羚企业")
+    UNICORN = "unicorn", _("独角兽企业")
 
 
 #: which ladder each title sits on (facts-format.md, design.md)
@@ -36,16 +37,16 @@ TRACKS: dict[str, str] = {
 
 
 class TitleLevel(models.TextChoices):
-    NATIONAL = "national", "国家级"
-    PROVINCIAL = "provincial", "省级"
-    CITY = "city", "市级"
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
 
 
 class TitleStatus(models.TextChoices):
-    ACTIVE = "active", "有效"
-    EXPIRED = "expired", "已过期"
-    REVOKED = "revoked", "已撤销"
-    UNDER_REVIEW = "under_review", "复核中"
+    ACTIVE = "active", _("有效")
+    EXPIRED = "expired", _("已过期")
+    REVOKED = "revoked", _("已撤销")
+    UNDER_REVIEW = "under_review", _("复核中")
 
 
 class Title(models.Model):
