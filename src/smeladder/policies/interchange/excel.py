@@ -28,6 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from smeladder.zh_labels import zh_choices
+
 from ..models import Category, Level, PolicyDocument
 from .format import DATE_FIELDS, LABELS
 from .json_io import documents_data
@@ -81,10 +83,11 @@ ITEM_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 BENEFIT_KIND_LABELS = {"fixed": "固定金额", "formula": "按公式", "tiered": "分档", "none": "非资金"}
 _KIND_BY_LABEL = {v: k for k, v in BENEFIT_KIND_LABELS.items()}
-_LEVEL_BY_LABEL = {label: code for code, label in Level.choices}
-_CATEGORY_BY_LABEL = {label: code for code, label in Category.choices}
-_CATEGORY_LABEL = dict(Category.choices)
-_LEVEL_LABEL = dict(Level.choices)
+# the template is Chinese whatever the UI language: labels fixed at import, not lazy
+_LEVEL_BY_LABEL = {label: code for code, label in zh_choices(Level)}
+_CATEGORY_BY_LABEL = {label: code for code, label in zh_choices(Category)}
+_CATEGORY_LABEL = dict(zh_choices(Category))
+_LEVEL_LABEL = dict(zh_choices(Level))
 _SPLIT = re.compile(r"[,，、;；\s]+")
 _YES = {"是", "true", "True", "TRUE", "1", "y", "Y", "yes"}
 _NO = {"否", "false", "False", "FALSE", "0", "n", "N", "no", ""}
@@ -113,7 +116,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
         "行政区划代码前缀，多个用逗号或顿号分隔：37 山东省、3703 淄博市、370303 张店区；"
         "留空表示不限地区。",
     ),
-    ("政策类别", "、".join(label for _, label in Category.choices) + "；多个用顿号分隔。"),
+    ("政策类别", "、".join(_CATEGORY_LABEL.values()) + "；多个用顿号分隔。"),
     ("日期", "写作 2026-03-31，或直接使用 Excel 日期格式。"),
     (
         "支持方式",

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from smeladder.accounts import audit
 from smeladder.accounts.roles import is_admin
+from smeladder.zh_labels import zh_label
 
 from ..actions.errors import PolicyError, PolicyInvalid
 from ..actions.workflow import _require_official, save_document
@@ -146,7 +147,7 @@ def import_policies(user: Any, content: bytes, filename: str) -> ImportReport:
                 sheet,
                 row,
                 column,
-                f"文号相同的文件（编号 {existing.pk}）状态为“{existing.get_status_display()}”，"
+                f"文号相同的文件（编号 {existing.pk}）状态为“{zh_label(Status, existing.status)}”，"
                 "导入只能更新草稿",
             )
             continue

@@ -23,6 +23,7 @@ from smeladder.registry.models.titles import TitleCode, TitleLevel
 from smeladder.standards.checks import OPERATORS, Context, Ev, RuleError, evaluate
 from smeladder.standards.facts import Facts
 from smeladder.standards.logic import COMPARISONS, UNKNOWN
+from smeladder.zh_labels import zh_choices
 
 from ..actions.errors import FieldProblem
 from ..models import Category, Level
@@ -449,7 +450,7 @@ def validate_document(data: Any) -> tuple[dict[str, Any], list[FieldProblem]]:
         checker.add("owner_prefix", "维护单位区划应为 2、4 或 6 位数字")
     level = data.get("level")
     if level not in Level.values:
-        choices = "、".join(f"{label}（{code}）" for code, label in Level.choices)
+        choices = "、".join(f"{label}（{code}）" for code, label in zh_choices(Level))
         checker.add("level", f"层级只能是 {choices}，不能是“{level}”")
     out["level"] = level
     for key in DATE_FIELDS:

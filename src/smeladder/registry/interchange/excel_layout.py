@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smeladder.zh_labels import zh_choices
+
 from ..models.enterprises import KeyField, RDInstitution
 from ..models.figures import AwardLevel, MakerChinaGroup
 from ..models.titles import TitleCode, TitleLevel, TitleStatus
@@ -88,15 +90,18 @@ SHEETS: tuple[Sheet, ...] = (
 )
 SHEETS_BY_TITLE = {s.title: s for s in SHEETS}
 
-#: Chinese labels of enum values, accepted on import besides the codes (column key -> map)
+#: Chinese labels of enum values, accepted on import besides the codes (column key -> map);
+#: Chinese whatever the UI language (the labels themselves are lazy translations)
 _LABELS: dict[str, dict[str, str]] = {
     "main_product.key_field": {c.value: c.value for c in KeyField},
-    "rd_institution": {c.label: c.value for c in RDInstitution},
-    "code": {c.label: c.value for c in TitleCode},
-    "status": {c.label: c.value for c in TitleStatus},
-    "group": {c.label: c.value for c in MakerChinaGroup},
+    "rd_institution": {label: code for code, label in zh_choices(RDInstitution)},
+    "code": {label: code for code, label in zh_choices(TitleCode)},
+    "status": {label: code for code, label in zh_choices(TitleStatus)},
+    "group": {label: code for code, label in zh_choices(MakerChinaGroup)},
 }
-_LEVEL_LABELS = {c.label: c.value for c in (*TitleLevel, *AwardLevel)}
+_LEVEL_LABELS = {
+    label: code for choices in (TitleLevel, AwardLevel) for code, label in zh_choices(choices)
+}
 
 
 def enum_labels(column: Column) -> dict[str, str]:
