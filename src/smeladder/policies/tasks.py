@@ -69,3 +69,28 @@ def run_sweep(run_id: int) -> dict[str, Any]:
     """Perform a sweep recorded by ``queue_sweep``."""
     run = perform_sweep(run_id)
     return {"run": run.pk, "state": run.state, "passed": run.passed}
+
+
+def _day(on: str | None) -> date:
+    return date.fromisoformat(on) if on else timezone.localdate()
+
+
+@task()
+def expire_policies_job(on: str | None = None) -> dict[str, Any]:
+    """``smeladder expire_policies`` as a job (the scheduler's nightly run); ``on`` YYYY-MM-DD."""
+    from .actions import expire_due
+
+    day = _day(on)
+    return {"on": day.isoformat(), "expired": expire_due(day)}
+
+
+@task()
+def push_policies_job(on: str | None = None) -> dict[str, Any]:
+    """``smeladder push_policies`` as a job: new eligible items, then windows closing within 7
+    days of ``on`` (YYYY-MM-DD, default today); idempotent like the command."""
+    from .pushes import notify_closing_windows, notify_new_matches, pending_new_matches
+
+    day = _day(on)
+    new = notify_new_matches(list(pending_new_matches()))
+    closing = notify_closing_windows(day)
+    return {"on": day.isoformat(), "new": new.created, "closing": closing.created}

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "smeladder.monitoring",
     "smeladder.policies",
     "smeladder.casework",
+    "smeladder.jobs",
     "smeladder.api",
     "rest_framework",
     "rest_framework.authtoken",
@@ -72,6 +73,11 @@ INSTALLED_APPS = [
 # tasks API, stored in the database so no broker is needed on an intranet. `smeladder db_worker`
 # runs them (`make run` starts one beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The daily jobs' times (smeladder/jobs/schedule.py holds the defaults and why): overrides as
+# "push_policies=09:00,escalate_cases=off" here from the environment, or a dict in a settings
+# module. `smeladder scheduler` (started by `make run`) enqueues each job once a day.
+SMELADDER_SCHEDULE: dict[str, str | None] | str = os.environ.get("SMELADDER_SCHEDULE", "")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
