@@ -31,9 +31,11 @@ run: $(STAMP)
 	$(BIN)/smeladder refresh_counts
 	$(BIN)/smeladder demo_accounts
 	@echo "SME Ladder 中小企业梯度培育平台: http://$(HOST):$(PORT)/  (后台 /admin/)"
-	@echo "后台任务 worker: 日志 $(SMELADDER_DATA_DIR)/worker.log"
+	@echo "后台任务 worker: 日志 $(SMELADDER_DATA_DIR)/worker.log；定时任务 scheduler: 日志 $(SMELADDER_DATA_DIR)/scheduler.log"
 	@$(BIN)/smeladder db_worker --no-reload --interval 1 --no-startup-delay > $(SMELADDER_DATA_DIR)/worker.log 2>&1 & \
-	  worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	  worker=$$!; \
+	  $(BIN)/smeladder scheduler > $(SMELADDER_DATA_DIR)/scheduler.log 2>&1 & \
+	  scheduler=$$!; trap "kill $$worker $$scheduler" EXIT INT TERM; \
 	  $(BIN)/smeladder runserver $(HOST):$(PORT) --noreload
 
 test: $(STAMP)
