@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -32,6 +32,7 @@ from smeladder.casework.models import (
     State,
     Urgency,
 )
+from smeladder.zh_labels import ZH
 
 #: the actions of POST /cases/{id}/transitions/ (auto_close is the job's alone)
 TRANSITION_ACTIONS = ("accept", "start", "wait", "reply", "resolve", "confirm", "reopen")
@@ -216,7 +217,8 @@ class CaseDetailSerializer(_DeadlineFields):
 
 
 def _choices(choices: Any) -> str:
-    return "、".join(f"{value}（{label}）" for value, label in choices)
+    with translation.override(ZH):  # the schema's help texts are Chinese, labels included
+        return "、".join(f"{value}（{label}）" for value, label in choices)
 
 
 class CaseFilterSerializer(serializers.Serializer):

@@ -21,12 +21,14 @@ from django.db.models import Model, Q
 
 from smeladder.accounts.models import Role, User
 from smeladder.policies.channels import CONSOLE_EMAIL, DEFAULT_CHANNELS, Sent
+from smeladder.zh_labels import zh_label
 
 from .models import (
     Case,
     CaseDelivery,
     CaseEvent,
     CaseMessage,
+    Category,
     Department,
     Follower,
     Level,
@@ -133,10 +135,11 @@ def recipients(case: Case, event: CaseEvent) -> list[User]:
 
 
 def compose(case: Case, event: CaseEvent) -> tuple[str, str]:
-    title = f"诉求 #{case.pk}（{case.get_category_display()}）{TITLES.get(event.kind, event.kind)}"
+    category = zh_label(Category, case.category)  # stored and mailed: Chinese for everyone
+    title = f"诉求 #{case.pk}（{category}）{TITLES.get(event.kind, event.kind)}"
     lines = [
         f"企业：{case.enterprise.name}",
-        f"状态：{State(case.state).label}；办理层级：{Level(case.level).label}",
+        f"状态：{zh_label(State, case.state)}；办理层级：{zh_label(Level, case.level)}",
     ]
     if case.department_id:
         lines.append(f"承办部门：{case.department.name}")

@@ -407,12 +407,13 @@ _LEVEL_LABEL = {"national": "国家级", "provincial": "省级", "city": "市级
 
 def _item_name(sentence: str, mentions: list[TitleMention]) -> str:
     from smeladder.registry.models.titles import TitleCode
+    from smeladder.zh_labels import zh_label
 
     m = re.search(r"(一次性奖励|奖励|补助|补贴|资助|贴息)", sentence)
     verb = m.group(1) if m else "支持"
     if mentions:
         t = mentions[0]
-        return f"{_LEVEL_LABEL.get(t.level or '', '')}{TitleCode(t.code).label}{verb}"
+        return f"{_LEVEL_LABEL.get(t.level or '', '')}{zh_label(TitleCode, t.code)}{verb}"
     clause = re.split(r"[，,]", _ENUM.sub("", sentence.strip()))[0]
     return clause[:30]
 

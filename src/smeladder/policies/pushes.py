@@ -23,6 +23,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from smeladder.zh_labels import zh_label
+
 from .channels import Sent, configured_channels
 from .match_sets import amounts_of, pass_pairs
 from .models import (
@@ -136,7 +138,7 @@ def _push(
                 report.muted += bool(muted)
                 for channel in channels:
                     if muted:
-                        labels = "、".join(str(Category(c).label) for c in muted)
+                        labels = "、".join(zh_label(Category, c) for c in muted)  # stored
                         sent = Sent(Delivery.State.SKIPPED, detail=f"企业已设免打扰：{labels}")
                     else:
                         sent = channel.send(n)

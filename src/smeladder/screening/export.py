@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from smeladder.reference.lookups import division_name
 from smeladder.registry.models import TitleCode
 from smeladder.standards.rulebook import load_rulebooks
+from smeladder.zh_labels import ZH
 
 from .actions import outcome_counts, recommendation_list, scoped
 from .models import Engine, Outcome, ScreeningResult, ScreeningRun
@@ -42,9 +43,10 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def standard_title(code: str) -> str:
-    """The standard's Chinese name (title codes), else its rulebook's title, else the code."""
+    """The standard's name (title codes: in the active language), else its rulebook's title,
+    else the code."""
     if code in STANDARD_ZH:
-        return STANDARD_ZH[code]
+        return str(STANDARD_ZH[code])
     for book in load_rulebooks():
         if book.standard == code:
             return book.title
@@ -216,10 +218,11 @@ def write_workbook(run: ScreeningRun, dest: str | Path | IO[bytes], *, user: Any
     ``user``, lists and counts hold only the results in the user's scope."""
     wb = Workbook(write_only=True)
     taken: set[str] = {HELP_SHEET}
-    listed = {
-        standard: _write_list(wb, run, standard, sheet_title(standard, taken), user)
-        for standard in run.standards
-    }
-    _write_help(wb, run, listed, user)
+    with translation.override(ZH):  # the file is Chinese throughout, labels included
+        listed = {
+            standard: _write_list(wb, run, standard, sheet_title(standard, taken), user)
+            for standard in run.standards
+        }
+        _write_help(wb, run, listed, user)
     wb.save(dest)
     return sum(listed.values())

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smeladder.accounts.audit import record_many
+from smeladder.zh_labels import zh_label
 
 from .. import rules
 from ..calendar import CalendarNotCovered, working_days_between
@@ -23,6 +24,7 @@ from ..models import (
     OPEN_STATES,
     Case,
     CaseEvent,
+    Category,
     Department,
     Level,
     State,
@@ -45,7 +47,8 @@ LOG = logging.getLogger("smeladder.casework")
 def _require_open(case: Case, what: str) -> None:
     if case.state not in OPEN_STATES:
         raise IllegalTransition(
-            f"诉求 #{case.pk} 当前状态为「{State(case.state).label}」，已办结或关闭的诉求不能{what}"
+            f"诉求 #{case.pk} 当前状态为「{zh_label(State, case.state)}」，"
+            f"已办结或关闭的诉求不能{what}"
         )
 
 
@@ -90,7 +93,7 @@ def escalate_locked(case: Case, actor: Any, note: str, at: dt.datetime) -> Case:
     _require_open(case, "升级")
     new = next_level(case.level)
     if new is None:
-        top = Level(case.level).label
+        top = zh_label(Level, case.level)
         raise IllegalTransition(f"诉求 #{case.pk} 已在最高层级「{top}」，不能再升级")
     days = rules.deadline_days(case.category, case.urgency, new)
     owner = rules.level_owner(new, case.enterprise.division_code)
@@ -150,13 +153,13 @@ class JobSummary:
 
 def _notice_text(case: Case, due_on: dt.date, new_level: str | None) -> str:
     what = (
-        f"已升级至「{Level(new_level).label}」办理"
+        f"已升级至「{zh_label(Level, new_level)}」办理"
         if new_level
-        else f"已在最高层级「{Level(case.level).label}」，请牵头领导督促办结"
+        else f"已在最高层级「{zh_label(Level, case.level)}」，请牵头领导督促办结"
     )
     return (
-        f"督办：诉求 #{case.pk}（{case.enterprise.name}，{case.get_category_display()}）"
-        f"应于 {due_on.isoformat()} 前在「{Level(case.level).label}」层级办结，已超期；{what}。"
+        f"督办：诉求 #{case.pk}（{case.enterprise.name}，{zh_label(Category, case.category)}）"
+        f"应于 {due_on.isoformat()} 前在「{zh_label(Level, case.level)}」层级办结，已超期；{what}。"
     )
 
 

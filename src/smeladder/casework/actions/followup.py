@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from smeladder.accounts.models import User
+from smeladder.zh_labels import zh_label
 
 from .. import rules
 from ..models import (
@@ -48,7 +49,7 @@ def rate(case: Case | int, actor: Any, satisfaction: str, comment: str = "") -> 
             raise NotAllowed(f"只有提出诉求的企业或承办人员可以评价诉求 #{locked.pk}")
         if locked.state not in (State.RESOLVED, State.CLOSED):
             raise IllegalTransition(
-                f"诉求 #{locked.pk} 当前状态为「{State(locked.state).label}」，办结后才能评价"
+                f"诉求 #{locked.pk} 当前状态为「{zh_label(State, locked.state)}」，办结后才能评价"
             )
         if _rated_since_resolution(locked):
             raise IllegalTransition(f"诉求 #{locked.pk} 本次办结已评价过")
@@ -57,7 +58,7 @@ def rate(case: Case | int, actor: Any, satisfaction: str, comment: str = "") -> 
         rating = Rating.objects.create(
             case=locked, satisfaction=satisfaction, comment=comment, rated_by=user, rated_at=at
         )
-        label = Satisfaction(satisfaction).label
+        label = zh_label(Satisfaction, satisfaction)  # stored notes stay Chinese
         log_event(
             locked,
             "rate",

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import rules
 from ..models import Case, State
@@ -25,44 +28,60 @@ from .errors import IllegalTransition, NotAllowed
 
 @dataclass(frozen=True)
 class Transition:
-    label: str
+    #: lazy: the page's button and its messages show it in the page's language
+    label: str | Promise
     sources: frozenset[str]
     target: str
     who: str  # handler | requester | either | system
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition("受理", frozenset({State.SUBMITTED}), State.ACCEPTED, "handler"),
+    "accept": Transition(
+        gettext_lazy("受理"), frozenset({State.SUBMITTED}), State.ACCEPTED, "handler"
+    ),
     "start": Transition(
-        "开始办理", frozenset({State.ACCEPTED, State.REOPENED}), State.IN_PROGRESS, "handler"
+        gettext_lazy("开始办理"),
+        frozenset({State.ACCEPTED, State.REOPENED}),
+        State.IN_PROGRESS,
+        "handler",
     ),
     "wait": Transition(
-        "请企业补充材料",
+        gettext_lazy("请企业补充材料"),
         frozenset({State.ACCEPTED, State.IN_PROGRESS, State.REOPENED}),
         State.WAITING,
         "handler",
     ),
-    "reply": Transition("企业已答复", frozenset({State.WAITING}), State.IN_PROGRESS, "either"),
-    "resolve": Transition("办结", frozenset({State.IN_PROGRESS}), State.RESOLVED, "handler"),
-    "confirm": Transition("确认办结", frozenset({State.RESOLVED}), State.CLOSED, "either"),
+    "reply": Transition(
+        gettext_lazy("企业已答复"), frozenset({State.WAITING}), State.IN_PROGRESS, "either"
+    ),
+    "resolve": Transition(
+        gettext_lazy("办结"), frozenset({State.IN_PROGRESS}), State.RESOLVED, "handler"
+    ),
+    "confirm": Transition(
+        gettext_lazy("确认办结"), frozenset({State.RESOLVED}), State.CLOSED, "either"
+    ),
     "auto_close": Transition(
-        "逾期未确认自动关闭", frozenset({State.RESOLVED}), State.CLOSED, "system"
+        gettext_lazy("逾期未确认自动关闭"), frozenset({State.RESOLVED}), State.CLOSED, "system"
     ),
     "reopen": Transition(
-        "重新办理", frozenset({State.RESOLVED, State.CLOSED}), State.REOPENED, "either"
+        gettext_lazy("重新办理"),
+        frozenset({State.RESOLVED, State.CLOSED}),
+        State.REOPENED,
+        "either",
     ),
 }
 
-WHO_ZH = {
-    "handler": "承办部门或辖区工作人员",
-    "requester": "提出诉求的企业",
-    "either": "提出诉求的企业或承办人员",
-    "system": "系统定时任务",
+#: who may run a transition, as the refusal names them
+WHO = {
+    "handler": gettext_lazy("承办部门或辖区工作人员"),
+    "requester": gettext_lazy("提出诉求的企业"),
+    "either": gettext_lazy("提出诉求的企业或承办人员"),
+    "system": gettext_lazy("系统定时任务"),
 }
 
 
 def _states(states: frozenset[str]) -> str:
-    return "、".join(f"「{State(s).label}」" for s in sorted(states))
+    return _("、").join(_("「%(state)s」") % {"state": State(s).label} for s in sorted(states))
 
 
 def check_allowed(case: Case, kind: str, actor: Any) -> Transition:
@@ -70,8 +89,16 @@ def check_allowed(case: Case, kind: str, actor: Any) -> Transition:
     t = TRANSITIONS[kind]
     if case.state not in t.sources:
         raise IllegalTransition(
-            f"诉求 #{case.pk} 当前状态为「{State(case.state).label}」，不能{t.label}；"
-            f"只有{_states(t.sources)}的诉求可以{t.label}"
+            _(
+                "诉求 #%(pk)s 当前状态为「%(state)s」，不能%(what)s；"
+                "只有%(states)s的诉求可以%(what)s"
+            )
+            % {
+                "pk": case.pk,
+                "state": State(case.state).label,
+                "what": t.label,
+                "states": _states(t.sources),
+            }
         )
     allowed = {
         "system": is_system(actor),
@@ -80,7 +107,10 @@ def check_allowed(case: Case, kind: str, actor: Any) -> Transition:
         "either": is_requester(actor, case) or is_handler(actor, case),
     }[t.who]
     if not allowed:
-        raise NotAllowed(f"只有{WHO_ZH[t.who]}可以{t.label}（诉求 #{case.pk}）")
+        raise NotAllowed(
+            _("只有%(who)s可以%(what)s（诉求 #%(pk)s）")
+            % {"who": WHO[t.who], "what": t.label, "pk": case.pk}
+        )
     return t
 
 

@@ -29,13 +29,18 @@ from django.utils import timezone
 
 from smeladder.accounts import audit
 from smeladder.accounts.roles import is_admin, is_official
+from smeladder.zh_labels import zh_label
 
 from ..interchange.format import DOCUMENT_FIELDS, ITEM_FIELDS, document_to_data
 from ..models import PolicyDocument, PolicyRevision, Status, SupportItem
 from .errors import FieldProblem, NotAllowed, OutOfScope, PolicyError, PolicyInvalid
 
 OBJECT_TYPE = "policy_document"
-STATUS_LABEL = dict(Status.choices)
+
+
+def _status(status: str) -> str:
+    """The status's Chinese label: the messages here are Chinese whatever the UI language."""
+    return zh_label(Status, status)
 
 
 def _require_official(user: Any) -> None:
@@ -149,7 +154,7 @@ def save_document(
         doc = _managed(user, document) if document is not None else None
         if doc is not None and doc.status != Status.DRAFT:
             raise PolicyError(
-                f"“{STATUS_LABEL[doc.status]}”状态的文件不能修改；请先退回草稿（reopen）再修改并重新提交审核。"
+                f"“{_status(doc.status)}”状态的文件不能修改；请先退回草稿（reopen）再修改并重新提交审核。"
             )
         clean["owner_prefix"] = _owner_prefix(
             user, clean["owner_prefix"], doc.owner_prefix if doc else None
@@ -202,10 +207,8 @@ def _transition(
     with transaction.atomic():
         doc = _managed(user, document)
         if doc.status not in allowed:
-            can = "、".join(STATUS_LABEL[s] for s in allowed)
-            raise PolicyError(
-                f"“{STATUS_LABEL[doc.status]}”状态的文件不能{verb}（只有{can}状态可以）。"
-            )
+            can = "、".join(_status(s) for s in allowed)
+            raise PolicyError(f"“{_status(doc.status)}”状态的文件不能{verb}（只有{can}状态可以）。")
         if check is not None:
             check(doc)
         was_published = doc.status == Status.PUBLISHED
