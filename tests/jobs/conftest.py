@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -46,3 +47,23 @@ ONLY_REFRESH_AT_10 = {
     "refresh_case_metrics": "off",
     "push_policies": "off",
 }
+
+
+@pytest.fixture
+def finished() -> Iterator[list[tuple[str, str, object]]]:
+    """(job function name, final status, return value) of each task the immediate backend ran:
+    the backend keeps a job's exception to itself, so tests look here to see the jobs succeed."""
+    from django_tasks.signals import task_finished
+
+    seen: list[tuple[str, str, object]] = []
+
+    def on_finished(sender: object, task_result: object, **kwargs: object) -> None:
+        result: Any = task_result
+        value = result.return_value if result.status == "SUCCESSFUL" else result.errors
+        seen.append((result.task.name, str(result.status), value))
+
+    task_finished.connect(on_finished, dispatch_uid="tests.jobs.finished")
+    try:
+        yield seen
+    finally:
+        task_finished.disconnect(dispatch_uid="tests.jobs.finished")

@@ -130,12 +130,28 @@ def test_once_a_day_then_again_the_next_day(db, clock) -> None:
     assert set(FillState.objects.values_list("on", flat=True)) == {dt.date(2026, 6, 16)}
 
 
-def test_a_late_start_catches_up_todays_jobs_once_in_order_not_yesterdays(db, clock) -> None:
+def test_a_late_start_catches_up_todays_jobs_once_in_order_not_yesterdays(
+    db, clock, finished
+) -> None:
     # nothing ran yesterday (the box was off); the scheduler starts at 08:29 today
     made = enqueue_due(clock.set("2026-06-15", "08:29:00"))
     assert [r.job for r in made] == ORDER  # in time order: expiry before the counts
+    # each ran (immediate backend) for today and succeeded
+    assert [(name, status) for name, status, _ in finished] == [
+        ("expire_policies_job", "SUCCESSFUL"),
+        ("escalate_cases_job", "SUCCESSFUL"),
+        ("refresh_counts_job", "SUCCESSFUL"),
+        ("refresh_case_metrics_job", "SUCCESSFUL"),
+    ]
+    assert finished[0][2] == {"on": "2026-06-15", "expired": 0}
+    assert finished[1][2]["on"] == "2026-06-15"  # type: ignore[index]
     assert {r.day for r in made} == {dt.date(2026, 6, 15)}
     assert [r.job for r in enqueue_due(clock.set("2026-06-15", "08:30:00"))] == ["push_policies"]
+    assert finished[-1] == (
+        "push_policies_job",
+        "SUCCESSFUL",
+        {"on": "2026-06-15", "new": 0, "closing": 0},
+    )
     assert enqueue_due(clock.set("2026-06-15", "12:00:00")) == []
     assert ScheduledRun.objects.count() == len(JOBS)
     assert not ScheduledRun.objects.filter(day=dt.date(2026, 6, 14)).exists()

@@ -33,7 +33,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_once_runs_the_due_jobs_and_their_effects_are_there(db, clock, make_user) -> None:
+def test_once_runs_the_due_jobs_and_their_effects_are_there(db, clock, make_user, finished) -> None:
     a = firm("370303", "C3484")
     title(a, "specialized_sme", dt.date(2024, 3, 1), dt.date(2027, 2, 28))
     city = make_user("city1", Role.CITY_OFFICIAL, division_prefix="3703")
@@ -60,6 +60,12 @@ def test_once_runs_the_due_jobs_and_their_effects_are_there(db, clock, make_user
     ).exists()
     assert set(FillState.objects.values_list("on", flat=True)) == {DAY}
 
+    assert [(name, status) for name, status, _ in finished] == [
+        ("expire_policies_job", "SUCCESSFUL"),
+        ("escalate_cases_job", "SUCCESSFUL"),
+        ("refresh_counts_job", "SUCCESSFUL"),
+    ]
+    assert finished[0][2] == {"on": "2026-06-15", "expired": 1}
     assert "enqueued" not in run("--once")  # nothing twice on one day
     assert ScheduledRun.objects.count() == 3
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from smeladder.jobs.actions import enqueue_due
@@ -75,7 +75,10 @@ class Command(BaseCommand):
         return f"定时任务（{timezone.get_current_timezone_name()}）/ schedule: {times}"
 
     def _tick(self) -> None:
-        close_old_connections()  # a long-lived process: drop connections the server closed
+        # a long-lived process: drop connections the server closed or that grew old (as the
+        # db_worker does) — never inside a caller's transaction (tests, an embedding caller)
+        if not connection.in_atomic_block:
+            close_old_connections()
         now = timezone.now()
         for run in enqueue_due(now):
             self._say(
