@@ -45,6 +45,7 @@ def test_default_schedule_is_every_job_in_time_order() -> None:
     assert names(jobs) == [*ORDER, "push_policies"]
     assert [j.at.strftime("%H:%M") for j in jobs] == ["00:10", "00:30", "01:00", "01:30", "08:30"]
     assert set(names(jobs)) == set(JOBS)
+    assert load_schedule("") == load_schedule({}) == jobs  # the environment variable unset
 
 
 def test_overrides_as_dict_or_string_move_and_turn_off_jobs() -> None:
@@ -73,6 +74,9 @@ def test_overrides_as_dict_or_string_move_and_turn_off_jobs() -> None:
         ({"push_policies": "08:60"}, "时间 '08:60' 无效"),
         ({"push_policies": 830}, "时间 830 无效"),
         ("push_policies", "'push_policies' 缺少“=”"),
+        ("push_policies=", "push_policies：时间 '' 无效"),  # an empty time is a slip, not "off"
+        ("push_policies=09:00,push_policies=off", "'push_policies' 出现两次"),
+        (["push_policies", "09:00"], "应为字典或字符串"),
         ("nightly=01:00", "未知任务 'nightly'"),
     ],
 )

@@ -69,25 +69,23 @@ JOBS: dict[str, tuple[str, str, str]] = {
 }
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_OFF = {"off", "none", "-", ""}
+_OFF = {"off", "none"}
 
 
-class _Missing:
-    """A piece of the string form without "=" (kept to be named in the error)."""
-
-    def __init__(self, piece: str) -> None:
-        self.piece = piece
-
-
-def _parse_string(raw: str) -> dict[str, Any]:
-    """ "a=HH:MM,b=off" → {"a": "HH:MM", "b": "off"}; a piece without "=" is kept as an error."""
+def _parse_string(raw: str, errors: list[str]) -> dict[str, Any]:
+    """ "a=HH:MM,b=off" → {"a": "HH:MM", "b": "off"}; malformed pieces go to `errors`."""
     out: dict[str, Any] = {}
     for piece in raw.split(","):
         piece = piece.strip()
         if not piece:
             continue
-        name, sep, value = piece.partition("=")
-        out[name.strip()] = value.strip() if sep else _Missing(piece)
+        name, sep, value = (part.strip() for part in piece.partition("="))
+        if not sep:
+            errors.append(f"{piece!r} 缺少“=”，应为 任务=HH:MM / expected job=HH:MM")
+        elif name in out:
+            errors.append(f"任务 {name!r} 出现两次 / {name!r} given twice")
+        else:
+            out[name] = value
     return out
 
 
@@ -99,15 +97,20 @@ def _time(value: Any) -> dt.time | str | None:
         return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, str) and (m := _TIME.match(value.strip())):
         return dt.time(int(m.group(1)), int(m.group(2)))
-    shown = f"{value.piece!r} 缺少“=” / has no '='" if isinstance(value, _Missing) else repr(value)
-    return f"时间 {shown} 无效，应为 HH:MM（00:00–23:59）或 off / not HH:MM nor off"
+    return f"时间 {value!r} 无效，应为 HH:MM（00:00–23:59）或 off / not HH:MM nor off"
 
 
 def load_schedule(raw: Mapping[str, Any] | str | None) -> list[Job]:
     """The enabled jobs, by time (then by JOBS order), with `raw` laid over the default times.
     Every problem is named at once in one ImproperlyConfigured."""
-    overrides = _parse_string(raw) if isinstance(raw, str) else dict(raw or {})
     errors: list[str] = []
+    if isinstance(raw, str):
+        overrides = _parse_string(raw, errors)
+    elif raw is None or isinstance(raw, Mapping):
+        overrides = dict(raw or {})
+    else:
+        overrides = {}
+        errors.append(f"应为字典或字符串 / expected a dict or a string, not {type(raw).__name__}")
     times: dict[str, dt.time | None] = {
         name: dt.time.fromisoformat(default) for name, (_, _, default) in JOBS.items()
     }
