@@ -144,3 +144,31 @@ def test_same_as_compares_outcome_amount_and_missing() -> None:
     assert not a.same_as(MatchSet.of_rows([(1, UNDETERMINED, 10, []), (2, PASS, None, ["x"])]))
     assert not a.same_as(MatchSet.of_rows([(1, PASS, 10, [])]))
     assert MatchSet.empty().same_as(a.only(np.array([99])))
+
+
+@pytest.mark.django_db
+def test_eligible_firms_order_total_and_scope(make_user) -> None:
+    from smeladder.accounts.models import Role
+    from smeladder.policies.match_sets import EligibleFirms, counts, visible_ids
+
+    from .library_fixtures import build_library, put_matches
+
+    lib = build_library()
+    zd, zd2, bs = lib["zd"], lib["zd2"], lib["bs"]
+    rows = [(zd.pk, PASS, None, []), (zd2.pk, PASS, 5, []), (bs.pk, PASS, 10, [])]
+    put_matches(lib["giant"], rows, lib["on"])
+    everyone = EligibleFirms(lib["giant"], PASS, None)
+    # largest first, an unknown amount last; the total sums the known ones
+    assert [r.enterprise for r in everyone[0:3]] == [bs, zd2, zd]
+    assert str(everyone.total()) == "15.00" and len(everyone) == 3
+    assert everyone[1].amount == yuan(5) and everyone[1].computed_on == lib["on"]
+    zd_official = make_user("m_zd_off", Role.DISTRICT_OFFICIAL, division_prefix="370303")
+    scope = visible_ids(zd_official)
+    assert [r.enterprise for r in EligibleFirms(lib["giant"], PASS, scope)[0:10]] == [zd2, zd]
+    assert len(EligibleFirms(lib["giant"], UNDETERMINED, scope)) == 0
+    assert counts([lib["giant"].pk], scope) == {
+        (lib["giant"].pk, PASS): 2,
+        (lib["giant"].pk, UNDETERMINED): 0,
+    }
+    # an item never swept: an empty list, not an error
+    assert len(EligibleFirms(lib["draft_item"], PASS, None)) == 0

@@ -297,6 +297,8 @@ def test_the_auto_grant_list_query_count(lib, people, django_assert_max_num_quer
     with django_assert_max_num_queries(15):
         html = page(client, f"/policies/items/{lib['giant'].pk}/firms/")
     assert "共 61 家" in html
+    # largest amount first, then by firm: 批量企业59 (1,000,059) before 批量企业58
+    assert html.index("批量企业59</a>") < html.index("批量企业58</a>")
 
 
 def test_push_history_is_scoped(lib, people, django_assert_max_num_queries):

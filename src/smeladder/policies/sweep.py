@@ -978,12 +978,15 @@ class _Writer:
     only to find the firms that newly pass (equal bytes: none)."""
 
     BATCH = 200
+    #: a batch's encoded bytes at most (MariaDB's max_allowed_packet is 16–64 MB by default)
+    BATCH_BYTES = 8_000_000
 
     def __init__(self, on: date, stats: SweepStats, keep_pairs: bool = True) -> None:
         self.on, self.stats, self.rulebook = on, stats, _rulebook(on)
         self.keep_pairs = keep_pairs  # False: only count them (no push; memory stays small)
         self.now = timezone.now()
         self.pending: list[tuple[ItemResult, dict[str, Any], np.ndarray]] = []
+        self.pending_bytes = 0
         self.new_pairs: list[tuple[int, np.ndarray]] = []
         self.written: set[int] = set()
         self._ids: np.ndarray | None = None
@@ -1010,7 +1013,8 @@ class _Writer:
     def add(self, r: ItemResult) -> None:
         fields, passing = self._encoded(r)
         self.pending.append((r, fields, passing))
-        if len(self.pending) >= self.BATCH:
+        self.pending_bytes += sum(len(v) for v in fields.values() if isinstance(v, bytes))
+        if len(self.pending) >= self.BATCH or self.pending_bytes >= self.BATCH_BYTES:
             self.flush()
 
     def flush(self) -> None:
@@ -1048,7 +1052,7 @@ class _Writer:
         ItemMatchSet.objects.bulk_create(rows)
         self.stats.rows_written += len(rows)
         self.written.update(ids)
-        self.pending = []
+        self.pending, self.pending_bytes = [], 0
 
 
 def sweep(
