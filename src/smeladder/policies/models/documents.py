@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smeladder.registry.models.pools import official_area
 
@@ -41,7 +42,7 @@ class Category(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("草稿")
+    DRAFT = "draft", pgettext_lazy("policy status", "草稿")  # "草稿" alone is the drafts tab
     REVIEW = "review", _("审核中")
     PUBLISHED = "published", _("已发布")
     EXPIRED = "expired", _("已失效")
