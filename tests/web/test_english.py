@@ -7,20 +7,32 @@ from __future__ import annotations
 
 import ast
 import gettext
+import importlib
+import io
+import json
 import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from openpyxl import load_workbook
 from playwright.sync_api import Browser
 
 import smeladder
+from smeladder.accounts.models import Role
+from smeladder.casework.models import CaseMessage, State
 from smeladder.monitoring.actions import refresh_counts
+from smeladder.screening.export import write_workbook
 from smeladder.screening.models import ScreeningRun
 
 from .test_browser import browser, shot, sign_in  # noqa: F401  (browser is a fixture)
+from .test_cases_pages import clock, w  # noqa: F401  (fixtures: frozen clock, firms and staff)
+from .test_cases_pages import file as file_case
 
 PACKAGE = Path(smeladder.__file__).resolve().parent
 PO = PACKAGE / "locale/en/LC_MESSAGES/django.po"
@@ -466,3 +478,128 @@ def test_switching_to_english_in_the_browser(
         page.select_option("select[name=language]", "zh-hans")
     assert page.inner_text("h1").startswith("企业库")  # back on the same page, in Chinese
     page.close()
+
+
+# -- choice labels: English on English pages, Chinese in files and stored texts ----------------
+
+
+def english_client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    return client
+
+
+def test_an_english_case_page_shows_state_category_level_and_actions_in_english(
+    w: SimpleNamespace,  # noqa: F811 - the fixture imported above
+) -> None:
+    case = file_case(w)  # 用工人才, submitted, handled by 张店区人社局 at the 自办 level
+    client = english_client(w.hr)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert '<html lang="en">' in html
+    for text in ("Staff and talent", ">Submitted<", "Own department", ">Accept<"):
+        assert text in html, text
+    for text in ("用工人才", "已提交", "自办", ">受理<"):
+        assert text not in html, text
+    assert "招聘高级技工困难" in html  # what the firm wrote stays as written
+    done = client.post(f"/cases/{case.pk}/accept/", {"note": ""}, follow=True).content.decode()
+    assert "Done: Accept. The request is now: Accepted." in done
+    # the firm's notification is stored text: Chinese whoever's page caused it
+    message = CaseMessage.objects.get(recipient=w.firm, case=case, event__kind="accept")
+    assert "用工人才" in message.title and "已受理" in message.body
+    assert "Accepted" not in message.body
+
+
+def test_an_english_refusal_is_one_english_sentence(
+    w: SimpleNamespace,  # noqa: F811 - the fixture imported above
+) -> None:
+    case = file_case(w)
+    refused = english_client(w.hr).post(f"/cases/{case.pk}/confirm/", {})
+    assert refused.status_code == 409
+    text = html_unescape(refused.content.decode())
+    assert (
+        f"Request #{case.pk} is “Submitted”, so “Confirm resolution” is not possible; "
+        "“Confirm resolution” applies only to requests that are “Resolved”"
+    ) in text
+    refused = english_client(w.firm).post(f"/cases/{case.pk}/accept/", {})
+    assert refused.status_code == 403
+    assert (
+        f"Only the handling department or officials of the area may “Accept” (request #{case.pk})"
+        in html_unescape(refused.content.decode())
+    )
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED
+
+
+def test_the_english_excel_export_of_requests_opens_with_english_labels(
+    w: SimpleNamespace,  # noqa: F811 - the fixture imported above
+) -> None:
+    file_case(w)
+    file_case(w, category="financing", description="续贷", urgency="urgent")
+    response = english_client(w.city).get("/cases/?format=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[0][3:7] == (
+        "Request category",
+        "Urgency",
+        "Status",
+        "Handling level",
+    )
+    assert sorted(r[3:7] for r in rows[1:]) == [
+        ("Financing", "Urgent", "Submitted", "Own department"),
+        ("Staff and talent", "Normal", "Submitted", "Own department"),
+    ]
+
+
+def test_policy_files_stay_chinese_in_an_english_session(db: Any, make_user: Any) -> None:
+    from smeladder.policies.interchange import excel as policy_excel
+    from smeladder.policies.interchange import export_xlsx, import_policies, template_xlsx
+    from smeladder.policies.models import PolicyDocument
+    from tests.policies.test_workflow import policy_data
+
+    official = make_user("city_en", Role.CITY_OFFICIAL, division_prefix="3703")
+    payload = {"format": "smeladder-policies", "version": 1, "documents": [policy_data()]}
+    with translation.override("en"):
+        importlib.reload(policy_excel)  # as if first imported by an English request
+        template = load_workbook(io.BytesIO(template_xlsx()))
+        help_text = {row[0]: row[1] for row in template["说明"].iter_rows(values_only=True)}
+        assert help_text["政策类别"].startswith("资金奖补、税收优惠、金融支持")
+        lists = {dv.formula1 for dv in template["政策文件"].data_validations.dataValidation}
+        assert '"国家级,省级,市级,区县级"' in lists
+        raw = json.dumps(payload, ensure_ascii=False).encode()
+        assert import_policies(official, raw, "p.json").ok
+        wb = load_workbook(io.BytesIO(export_xlsx(PolicyDocument.objects.all())))
+        docs = wb["政策文件"]
+        header = [c.value for c in docs[1]]
+        assert docs.cell(2, header.index("层级") + 1).value == "市级"
+        assert docs.cell(2, header.index("政策类别") + 1).value == "资金奖补"
+        docs.cell(2, header.index("文号") + 1).value = "淄工信发〔2026〕98号"
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        report = import_policies(official, buffer.getvalue(), "p.xlsx")
+        assert report.ok, report.rows
+    new = PolicyDocument.objects.get(doc_number="淄工信发〔2026〕98号")
+    assert new.level == "city" and new.categories == ["funding"]
+
+
+def test_registry_template_labels_stay_chinese_in_an_english_session(db: Any) -> None:
+    from smeladder.registry.interchange import excel_layout
+
+    with translation.override("en"):
+        importlib.reload(excel_layout)  # as if first imported by an English request
+        columns = {c.key: c for sheet in excel_layout.SHEETS for c in sheet.columns}
+        assert excel_layout.enum_labels(columns["level"])["国家级"] == "national"
+        assert excel_layout.enum_labels(columns["code"])["专精特新“小巨人”企业"] == "little_giant"
+        assert "已撤销" in excel_layout.describe_values(columns["status"])
+        assert "Revoked" not in excel_layout.describe_values(columns["status"])
+
+
+def test_the_screening_workbook_stays_chinese_in_an_english_session(platform, city):
+    run = ScreeningRun.objects.get()
+    buffer = io.BytesIO()
+    with translation.override("en"):
+        write_workbook(run, buffer, user=city)
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    help_rows = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
+    assert help_rows["计算方式"] in ("sql（数据库内集合计算）", "python（逐企业计算）")
