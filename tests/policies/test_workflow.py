@@ -367,12 +367,19 @@ def test_admin_is_read_only(db, city, city2, make_user):
         f"/admin/policies/policydocument/{doc.pk}/change/",
         "/admin/policies/supportitem/",
         "/admin/policies/policyrevision/",
-        "/admin/policies/policymatch/",
+        "/admin/policies/itemmatchset/",
         "/admin/policies/application/",
     ):
         assert client.get(url).status_code == 200, url
     page = client.get(f"/admin/policies/policydocument/{doc.pk}/change/").content.decode()
     assert "国家级专精特新“小巨人”企业一次性奖励" in page  # the items inline
+    from smeladder.policies import match_sets
+
+    item = doc.items.first()
+    found = match_sets.MatchSet.of_rows([(1, "undetermined", None, ["项目通过专家评审"])])
+    match_sets.store(item.pk, found, on=doc.published_on or dt.date(2026, 1, 1), version=1)
+    stored = client.get(f"/admin/policies/itemmatchset/{item.match_set.pk}/change/")
+    assert stored.status_code == 200 and "项目通过专家评审" in stored.content.decode()
     assert client.get("/admin/policies/policydocument/add/").status_code == 403
     response = client.post(
         f"/admin/policies/policydocument/{doc.pk}/change/", {"title": "改"}, follow=False
