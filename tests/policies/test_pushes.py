@@ -216,3 +216,25 @@ def test_the_sweep_pushes_newly_passing_pairs_once(lib):
     assert "100.00 万元" in pushed.get().body
     store_matches_for_enterprises([lib["zd"].pk], on)
     assert pushed.count() == 1 and Delivery.objects.count() == 1
+
+
+def test_the_full_sweep_pushes_only_what_newly_passes(lib):
+    """The full sweep compares each item's new pass set with the stored one: the first run
+    pushes every pass, a re-run nothing, a firm that starts passing exactly that pair."""
+    from smeladder.policies.sweep import sweep
+
+    ItemMatchSet.objects.all().delete()
+    on = lib["on"]
+    first = sweep(on)
+    pushed = Notification.objects.filter(kind=NotificationKind.NEW_ITEM)
+    assert first["new_pairs"] == 1
+    assert list(pushed.values_list("item_id", "enterprise_id")) == [(lib["giant"].pk, lib["zd"].pk)]
+    assert sweep(on)["new_pairs"] == 0 and pushed.count() == 1
+    # 丙 is granted the 小巨人 title too: the next sweep pushes it alone
+    from smeladder.registry.models import Title
+
+    title = Title.objects.get(enterprise=lib["zd"])
+    title.pk, title.enterprise = None, lib["bs"]
+    title.save()
+    assert sweep(on)["new_pairs"] == 1
+    assert set(pushed.values_list("enterprise_id", flat=True)) == {lib["zd"].pk, lib["bs"].pk}
