@@ -114,14 +114,23 @@ def test_sweep_equals_per_firm_python(city: Any) -> None:
     assert again["new_pairs"] == 0 and _normalise(_stored()) == stored
 
 
-@pytest.mark.parametrize("per_firm_limit", [0, 20], ids=["snapshot", "per-firm engine"])
-def test_incremental_after_a_figure_change(city: Any, per_firm_limit: int, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("per_firm_limit", "block"),
+    [(0, 16), (20, 4096)],
+    ids=["snapshot, sets in blocks of 16", "per-firm engine, sets unblocked"],
+)
+def test_incremental_after_a_figure_change(
+    city: Any, per_firm_limit: int, block: int, monkeypatch
+) -> None:
     """Both ways of computing the changed firms (a registry snapshot of them; the per-firm
-    engine for a few) patch the same outcome into the stored sets."""
+    engine for a few) patch the same outcome into the stored sets, blocked or not."""
+    from smeladder.policies import match_sets
     from smeladder.policies import sweep as sweep_module
 
     monkeypatch.setattr(sweep_module, "PER_FIRM_LIMIT", per_firm_limit)
+    monkeypatch.setattr(match_sets, "BLOCK", block)
     sweep(ON, notify=False)
+    assert _normalise(_stored()) == _normalise(_python())  # whole sets, blocked or not
     # a firm's R&D expense jumps: the R&D items now see it
     firm = Enterprise.objects.filter(annual_figures__year=2025).order_by("id").first()
     AnnualFigures.objects.filter(enterprise=firm, year=2025).update(

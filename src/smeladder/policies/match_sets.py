@@ -17,6 +17,12 @@ The encoding (one per firm group of an item: ``pass`` and ``undetermined``), all
 - missing — for each firm (order of the ids), an index into ``missing_sets`` (a JSON list of the
   distinct lists of facts waited on and conditions a person judges): b"" when empty, b"=" and
   one uint32 when all equal, else the width byte and zlib of the indexes.
+
+More than BLOCK (4,096) firms: each column in blocks of BLOCK elements, compressed one by one —
+ids ``K``, uint32 block count, the blocks' first ids (uint64 each), their byte offsets (uint32,
+count + 1), then the blocks (each as above, its deltas from its own first id); amounts and
+indexes ``k``, count, offsets, blocks. Finding a firm (patching it in) then decodes one block
+per column instead of the whole set.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ PASS, UNDETERMINED = "pass", "undetermined"
 _WIDTHS = ((0xFF, b"B", "<u1"), (0xFFFF, b"H", "<u2"), (0xFFFFFFFF, b"I", "<u4"))
 _DTYPE = {b"B": "<u1", b"H": "<u2", b"I": "<u4", b"Q": "<u8"}
 LEVEL = 3  # zlib: level 6 is ~10 % smaller on firm ids but ~20 times slower
+#: elements per block of a long column: patching a firm into a set decodes one block, not all
+BLOCK = 4096
 
 
 # --- encoding -------------------------------------------------------------------------------
@@ -51,20 +59,89 @@ def _read_uints(blob: bytes) -> np.ndarray:
     return np.frombuffer(zlib.decompress(blob[1:]), dtype=_DTYPE[blob[:1]]).astype(np.int64)
 
 
+def _blocked(tag: bytes, parts: list[bytes], head: bytes = b"") -> bytes:
+    """tag, the number of blocks (uint32), ``head``, the blocks' byte offsets (uint32 × blocks
+    + 1), then the blocks."""
+    offsets = np.cumsum([0, *(len(p) for p in parts)]).astype("<u4")
+    return (
+        tag + np.array([len(parts)], "<u4").tobytes() + head + offsets.tobytes() + b"".join(parts)
+    )
+
+
+class _Blocks:
+    """A blocked column: block ``i`` holds elements [i·BLOCK, (i+1)·BLOCK)."""
+
+    def __init__(self, blob: bytes, head_items: int = 0) -> None:
+        nb = int(np.frombuffer(blob, "<u4", 1, 1)[0])
+        at = 5
+        self.firsts = np.frombuffer(blob, "<u8", nb * head_items, at).astype(np.int64)
+        at += 8 * nb * head_items
+        self.offsets = np.frombuffer(blob, "<u4", nb + 1, at).astype(np.int64)
+        self.blob, self.start, self.n = blob, at + 4 * (nb + 1), nb
+
+    def part(self, i: int) -> bytes:
+        return self.blob[self.start + self.offsets[i] : self.start + self.offsets[i + 1]]
+
+
 def encode_ids(ids: np.ndarray) -> bytes:
-    """Sorted, distinct, non-negative ids."""
+    """Sorted, distinct, non-negative ids: deltas, in blocks of BLOCK ids when there are more
+    (each block's deltas from its first id, which the header lists: a look-up decodes one
+    block)."""
     if len(ids) == 0:
         return b""
     ids = np.asarray(ids, dtype=np.uint64)
-    return _uints(np.diff(ids, prepend=np.uint64(0)))
+    if len(ids) <= BLOCK:
+        return _uints(np.diff(ids, prepend=np.uint64(0)))
+    parts, firsts = [], []
+    for lo in range(0, len(ids), BLOCK):
+        block = ids[lo : lo + BLOCK]
+        firsts.append(block[0])
+        parts.append(_uints(np.diff(block, prepend=block[0])))
+    return _blocked(b"K", parts, np.array(firsts, "<u8").tobytes())
+
+
+def _id_block(blocks: _Blocks, i: int) -> np.ndarray:
+    part = blocks.part(i)
+    raw = np.frombuffer(zlib.decompress(part[1:]), dtype=_DTYPE[part[:1]])
+    return blocks.firsts[i] + np.cumsum(raw, dtype=np.int64)
 
 
 def decode_ids(blob: bytes | memoryview | None) -> np.ndarray:
     if not blob:
         return np.zeros(0, np.int64)
     blob = bytes(blob)
+    if blob[:1] == b"K":
+        blocks = _Blocks(blob, head_items=1)
+        return np.concatenate([_id_block(blocks, i) for i in range(blocks.n)])
     raw = np.frombuffer(zlib.decompress(blob[1:]), dtype=_DTYPE[blob[:1]])
     return np.cumsum(raw, dtype=np.uint64).astype(np.int64)
+
+
+def find_ids(blob: bytes | memoryview | None, firms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, ids) of those of ``firms`` (sorted) in the encoded ids, decoding only the
+    blocks they could be in."""
+    empty = np.zeros(0, np.int64)
+    if not blob or not len(firms):
+        return empty, empty
+    blob = bytes(blob)
+    if blob[:1] != b"K":
+        ids = decode_ids(blob)
+        at = np.clip(np.searchsorted(ids, firms), 0, len(ids) - 1)
+        at = at[ids[at] == firms]
+        return at, ids[at]
+    blocks = _Blocks(blob, head_items=1)
+    which = np.searchsorted(blocks.firsts, firms, side="right") - 1
+    found_at, found = [], []
+    for i in np.unique(which[which >= 0]).tolist():
+        ids = _id_block(blocks, i)
+        wanted = firms[which == i]
+        at = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
+        at = at[ids[at] == wanted]
+        found_at.append(at + i * BLOCK)
+        found.append(ids[at])
+    if not found:
+        return empty, empty
+    return np.concatenate(found_at), np.concatenate(found)
 
 
 def encode_amounts(amounts: np.ndarray) -> bytes:
@@ -75,16 +152,34 @@ def encode_amounts(amounts: np.ndarray) -> bytes:
     same = np.isnan(amounts).all() if np.isnan(first) else bool((amounts == first).all())
     if same:
         return b"=" + amounts[:1].tobytes()
-    return b"a" + zlib.compress(amounts.tobytes(), LEVEL)
+    if len(amounts) <= BLOCK:
+        return b"a" + zlib.compress(amounts.tobytes(), LEVEL)
+    parts = [
+        zlib.compress(amounts[lo : lo + BLOCK].tobytes(), LEVEL)
+        for lo in range(0, len(amounts), BLOCK)
+    ]
+    return _blocked(b"k", parts)
 
 
-def decode_amounts(blob: bytes | memoryview | None, n: int) -> np.ndarray:
-    if not blob or n == 0:
+def decode_amounts(
+    blob: bytes | memoryview | None, n: int, at: np.ndarray | None = None
+) -> np.ndarray:
+    """Every amount, or those at positions ``at`` (sorted; only their blocks decoded)."""
+    count = n if at is None else len(at)
+    if not blob or n == 0 or count == 0:
         return np.zeros(0)
     blob = bytes(blob)
     if blob[:1] == b"=":
-        return np.full(n, np.frombuffer(blob[1:9], dtype="<f8")[0])
-    return np.frombuffer(zlib.decompress(blob[1:]), dtype="<f8").astype(float)
+        return np.full(count, np.frombuffer(blob[1:9], dtype="<f8")[0])
+    if blob[:1] == b"a":
+        every = np.frombuffer(zlib.decompress(blob[1:]), dtype="<f8").astype(float)
+        return every if at is None else every[at]
+    blocks = _Blocks(blob)
+    wanted = range(blocks.n) if at is None else np.unique(at // BLOCK).tolist()
+    decoded = {i: np.frombuffer(zlib.decompress(blocks.part(i)), dtype="<f8") for i in wanted}
+    if at is None:
+        return np.concatenate([decoded[i] for i in range(blocks.n)]).astype(float)
+    return np.array([decoded[p // BLOCK][p % BLOCK] for p in at.tolist()], dtype=float)
 
 
 def encode_indexes(sig: np.ndarray) -> bytes:
@@ -92,16 +187,31 @@ def encode_indexes(sig: np.ndarray) -> bytes:
         return b""
     if (sig == sig[0]).all():
         return b"=" + np.array([sig[0]], dtype="<u4").tobytes()
-    return _uints(np.asarray(sig))
+    sig = np.asarray(sig)
+    if len(sig) <= BLOCK:
+        return _uints(sig)
+    return _blocked(b"k", [_uints(sig[lo : lo + BLOCK]) for lo in range(0, len(sig), BLOCK)])
 
 
-def decode_indexes(blob: bytes | memoryview | None, n: int) -> np.ndarray:
-    if not blob or n == 0:
+def decode_indexes(
+    blob: bytes | memoryview | None, n: int, at: np.ndarray | None = None
+) -> np.ndarray:
+    """Every index, or those at positions ``at`` (sorted; only their blocks decoded)."""
+    count = n if at is None else len(at)
+    if not blob or n == 0 or count == 0:
         return np.zeros(0, np.int64)
     blob = bytes(blob)
     if blob[:1] == b"=":
-        return np.full(n, int(np.frombuffer(blob[1:5], dtype="<u4")[0]), dtype=np.int64)
-    return _read_uints(blob)
+        return np.full(count, int(np.frombuffer(blob[1:5], dtype="<u4")[0]), dtype=np.int64)
+    if blob[:1] != b"k":
+        every = _read_uints(blob)
+        return every if at is None else every[at]
+    blocks = _Blocks(blob)
+    wanted = range(blocks.n) if at is None else np.unique(at // BLOCK).tolist()
+    decoded = {i: _read_uints(blocks.part(i)) for i in wanted}
+    if at is None:
+        return np.concatenate([decoded[i] for i in range(blocks.n)])
+    return np.array([decoded[p // BLOCK][p % BLOCK] for p in at.tolist()], dtype=np.int64)
 
 
 # --- one item's firms in memory -------------------------------------------------------------
@@ -213,23 +323,18 @@ class MatchSet:
 
 
 def decode_firms(row: Any, firms: np.ndarray) -> MatchSet:
-    """Only ``firms`` (sorted) of a stored set: each group's ids are decoded and searched, and
-    its amounts and indexes decoded only when one of the firms is in it (patching a few firms
-    into 18,000 sets must not decode and sort every set whole)."""
+    """Only ``firms`` (sorted) of a stored set, decoding only the blocks they could be in
+    (patching a few firms into 18,000 sets must not decode and sort every set whole)."""
     parts = []
     for name in (PASS, UNDETERMINED):
         short = "pass" if name == PASS else "undetermined"
-        ids = decode_ids(getattr(row, f"{short}_ids"))
-        if not len(ids):
-            continue
-        at = np.clip(np.searchsorted(ids, firms), 0, len(ids) - 1)
-        at = at[ids[at] == firms]
+        at, ids = find_ids(getattr(row, f"{short}_ids"), firms)
         if not len(at):
             continue
         n = getattr(row, f"n_{short}")
-        amounts = decode_amounts(getattr(row, f"{short}_amounts"), n)
-        sig = decode_indexes(getattr(row, f"{short}_missing"), n)
-        parts.append((ids[at], np.full(len(at), name == PASS), amounts[at], sig[at]))
+        amounts = decode_amounts(getattr(row, f"{short}_amounts"), n, at)
+        sig = decode_indexes(getattr(row, f"{short}_missing"), n, at)
+        parts.append((ids, np.full(len(at), name == PASS), amounts, sig))
     if not parts:
         return MatchSet.empty()
     ids = np.concatenate([p[0] for p in parts])
