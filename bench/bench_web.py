@@ -4,11 +4,11 @@
    firms — ``--sizes`` is ignored by this benchmark: the platform is measured on the city the
    platform ships; the size column shows the number of requests measured), ``demo_accounts``, on
    a SQLite file in a temp dir, production settings (DEBUG off).
-2. gunicorn as a subprocess: ``smeladder.wsgi:application``, ``BENCH_WEB_WORKERS`` (default 4)
-   gthread workers × ``BENCH_WEB_THREADS`` (default 4) threads, keep-alive 5 s — on 2 cores, 4
-   processes keep both cores busy while one waits on SQLite or the network, and threads keep
-   each idle keep-alive connection from pinning a process. Static files come from WhiteNoise,
-   inside the same Django process, as in production.
+2. gunicorn as a subprocess with the shipped configuration (``smeladder/gunicorn_conf.py``: sync
+   workers, twice as many as cores — its docstring says why), ``BENCH_WEB_WORKERS`` of them
+   (default: the configuration's); ``BENCH_WEB_WORKER_CLASS=gthread`` with ``BENCH_WEB_THREADS``
+   and ``BENCH_WEB_KEEPALIVE`` to compare. Static files come from WhiteNoise, inside the same
+   Django process, as in production.
 3. The load generator in a separate process (``bench/web_load/driver.py``): N threads, one
    keep-alive connection each, closed loop, ``BENCH_WEB_WARMUP`` s (default 5) unmeasured, then
    ``BENCH_WEB_SECONDS`` s (default 20) measured, for each of
@@ -72,8 +72,9 @@ from bench.web_load.server import (
 CLIENTS = (20, 100)
 SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "20"))
 WARMUP = float(os.environ.get("BENCH_WEB_WARMUP", "5"))
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2 * (os.cpu_count() or 1)))
+WORKER_CLASS = os.environ.get("BENCH_WEB_WORKER_CLASS", "sync")
+THREADS = int(os.environ.get("BENCH_WEB_THREADS", "1" if WORKER_CLASS == "sync" else "4"))
 REQUEST_TIMEOUT = 60.0  # seconds, as a proxy's default read timeout: slower is an error
 STATIC_PATH = "/static/vendor/htmx-2.0.11/htmx.min.js"
 PROFILE_FIRMS = 500
@@ -320,9 +321,10 @@ def _run() -> list[dict[str, Any]]:
             warm, cold = firms[:PROFILE_FIRMS], firms[PROFILE_FIRMS:]
             _log(f"demo city built; {len(warm)} firms for the warm runs, {len(cold)} for the cold")
             log = Path(tmp) / "gunicorn.log"
-            with gunicorn(env, log, WORKERS, THREADS, STATIC_PATH) as server:
+            with gunicorn(env, log, WORKERS, THREADS, STATIC_PATH, WORKER_CLASS) as server:
                 _log(
-                    f"gunicorn: {server.workers} gthread workers × {server.threads} threads, "
+                    f"gunicorn: {server.workers} {server.worker_class} workers × "
+                    f"{server.threads} threads, "
                     f"port {server.port}; {WARMUP:g} s warm-up + {SECONDS:g} s measured per run"
                 )
                 requests = _requests(server.port, warm, cold)

@@ -100,6 +100,7 @@ class Gunicorn:
     port: int
     workers: int
     threads: int
+    worker_class: str
     command: list[str]
     log: Path
 
@@ -139,34 +140,34 @@ class Gunicorn:
 
 @contextlib.contextmanager
 def gunicorn(
-    env: dict[str, str], log: Path, workers: int, threads: int, ready_path: str
+    env: dict[str, str],
+    log: Path,
+    workers: int,
+    threads: int,
+    ready_path: str,
+    worker_class: str = "sync",
 ) -> Iterator[Gunicorn]:
-    """Start gunicorn (gthread workers: keep-alive connections, `threads` requests at a time per
-    worker), wait until `ready_path` answers 200, stop it (and only it) afterwards."""
+    """Start gunicorn with the shipped configuration, wait until `ready_path` answers 200, stop
+    it (and only it) afterwards."""
     port = free_port()
+    # the shipped configuration (smeladder/gunicorn_conf.py), with the port and the number of
+    # workers of this run; BENCH_WEB_WORKER_CLASS=gthread (+ threads, keep-alive) to compare
     command = [
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",
+        "python:smeladder.gunicorn_conf",
         "smeladder.wsgi:application",
         "--bind",
         f"{HOST}:{port}",
         "--workers",
         str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "5",
-        "--timeout",
-        "120",
-        "--graceful-timeout",
-        "5",
-        "--backlog",
-        "2048",
         "--no-control-socket",
     ]
+    if worker_class != "sync":
+        command += ["--worker-class", worker_class, "--threads", str(threads)]
+        command += ["--keep-alive", os.environ.get("BENCH_WEB_KEEPALIVE", "5")]
     with log.open("w") as out:
         # its own session: on the way out the whole group (master and its workers) can be
         # signalled by the master's id, even if the master died first
@@ -175,7 +176,7 @@ def gunicorn(
         )
         try:
             _wait_ready(proc, port, ready_path, log)
-            yield Gunicorn(proc.pid, port, workers, threads, command, log)
+            yield Gunicorn(proc.pid, port, workers, threads, worker_class, command, log)
         finally:
             _stop(proc)
 
