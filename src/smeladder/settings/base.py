@@ -146,7 +146,7 @@ DATABASES = {"default": database_from_env()}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "assessments": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "smeladder.web.file_cache.OccasionallyCulledFileCache",
         "LOCATION": str(DATA_DIR / "cache" / "assessments"),
         "TIMEOUT": 2 * 24 * 3600,  # keys carry the date: yesterday's entries only wait to go
         "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
