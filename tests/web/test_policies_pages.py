@@ -430,6 +430,33 @@ def test_policy_search_for_a_firm(lib, people):
     page(client_for(people["bank"]), "/policies/search/?q=奖励", 403)
 
 
+def test_a_firm_searches_its_own_place_unless_it_asks_for_all(lib, people):
+    """A 张店 firm's search leaves out 博山's district policies by default (the city's and the
+    nation's stay in); 全部地区 brings them back; officials search every region."""
+    from smeladder.policies.models import PolicyDocument, Status, SupportItem
+    from smeladder.policies.search import index_document
+
+    boshan = PolicyDocument.objects.create(
+        title="博山区陶瓷产业奖励办法", issuer="博山区工信局", level="district",
+        regions=["370304"], categories=["funding"], owner_prefix="370304",
+        status=Status.PUBLISHED,
+    )  # fmt: skip
+    SupportItem.objects.create(
+        document=boshan, seq=1, name="陶瓷企业小巨人奖励", benefit={"kind": "fixed", "amount": 1}
+    )
+    index_document(boshan)
+    firm = client_for(people["jia"])
+    mine = page(firm, "/policies/search/?q=小巨人+奖励")
+    assert "小巨人一次性奖励" in mine and "陶瓷企业小巨人奖励" not in mine
+    assert "本企业所在地（张店区）" in mine
+    everywhere = page(firm, "/policies/search/?q=小巨人+奖励&region=all")
+    assert "小巨人一次性奖励" in everywhere and "陶瓷企业小巨人奖励" in everywhere
+    official = page(client_for(people["city"]), "/policies/search/?q=小巨人+奖励")
+    assert "陶瓷企业小巨人奖励" in official and "本企业所在地" not in official
+    named = page(client_for(people["city"]), "/policies/search/?q=小巨人+奖励&region=370303")
+    assert "陶瓷企业小巨人奖励" not in named and "小巨人一次性奖励" in named
+
+
 def test_the_inbox(lib, people, django_assert_max_num_queries):
     notify_new_matches([(lib["giant"].pk, lib["zd"].pk), (lib["giant"].pk, lib["bs"].pk)])
     client = client_for(people["jia"])

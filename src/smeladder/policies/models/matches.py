@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .documents import SupportItem
 
 
 class MatchOutcome(models.TextChoices):
-    PASS = "pass", "符合"
-    UNDETERMINED = "undetermined", "待核实"
+    PASS = "pass", _("符合")
+    UNDETERMINED = "undetermined", _("待核实")
 
 
 class ItemMatchSet(models.Model):
@@ -50,10 +51,10 @@ class SweepRun(models.Model):
     """One run of the matching sweep (full or incremental), as a job with progress."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "计算中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
 
     scope = models.CharField(
         "范围", max_length=32, default="full", help_text="full / enterprise:<id> / item:<id>"

@@ -46,6 +46,7 @@ from smeladder.policies.models import (
 )
 from smeladder.policies.pushes import inbox_of
 from smeladder.policies.search import search
+from smeladder.reference.lookups import division_name
 from smeladder.registry.models import Enterprise
 from smeladder.standards.cli_assess import today_in_china
 
@@ -191,6 +192,7 @@ def policy_search(request: HttpRequest) -> HttpResponse:
     category = category if category in Category.values else ""
     open_now = request.GET.get("open") == "1"
     page_no = min(max(as_int(request.GET.get("page")) or 1, 1), 500)
+    region, home = _search_region(request, user)
     hits: list[Any] = []
     total = 0
     if q:
@@ -198,6 +200,7 @@ def policy_search(request: HttpRequest) -> HttpResponse:
             q,
             user=user,
             level=level or None,
+            region=region,
             category=category or None,
             status=Status.PUBLISHED,
             open_on=today_in_china() if open_now else None,
@@ -219,8 +222,32 @@ def policy_search(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "query": query_without_page(request),
         "level_labels": LEVELS,
+        "region": region or "",
+        "home": home,
     }
     return render(request, "web/policies/search.html", context)
+
+
+def _search_region(request: HttpRequest, user: Any) -> tuple[str | None, dict[str, str] | None]:
+    """The region the search is limited to (documents covering it, national ones included) and
+    the firm's own place. A firm searches its own county's policies unless it asks for every
+    region (``region=all``): a 张店 firm has no use for 博山's district funds. Officials search
+    every region, or a county they name."""
+    asked = (request.GET.get("region") or "").strip()
+    home = None
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
+        code = (
+            Enterprise.objects.filter(pk=user.enterprise_id)
+            .values_list("division_code", flat=True)
+            .first()
+        )
+        if code:
+            home = {"code": code, "name": division_name(code) or code}
+    if asked == "all":
+        return None, home
+    if asked.isdigit() and len(asked) in (2, 4, 6):
+        return asked, home
+    return (home["code"] if home else None), home
 
 
 # -- inbox --------------------------------------------------------------------------------
