@@ -4,6 +4,7 @@ from django.urls import path
 from .views import (
     audit_log,
     cases,
+    cases_rules,
     casework_metrics,
     dashboard,
     enterprises,
@@ -58,6 +59,7 @@ for module in (
     policies_library,
     audit_log,
     casework_metrics,  # fixed cases/metrics/: an <int:pk> never matches it
+    cases_rules,  # fixed cases/rules/: before cases, though its <int:pk> never matches it
     cases,
     liaison,
     profile,

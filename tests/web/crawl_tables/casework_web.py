@@ -17,11 +17,13 @@ from smeladder.casework.models import (
     Attachment,
     Case,
     CaseEvent,
+    DeadlineRule,
     Department,
     Follower,
     FollowUpCall,
     Rating,
     RoutingRule,
+    UnsatisfiedRule,
 )
 from smeladder.registry.models import Enterprise
 
@@ -37,6 +39,7 @@ NO_OBJECT: set[tuple[str, str]] = {
     ("web", "cases"),
     ("web", "case_new"),
     ("web", "case_messages_read"),
+    ("web", "case_rules"),
 }
 QUERIES: dict[tuple[str, str], list[str]] = {
     ("web", "cases"): [
@@ -97,4 +100,22 @@ def foreign_state(boshan_pk: int) -> list[Any]:
         ),
         list(FollowUpCall.objects.filter(case__in=cases).values_list("pk", "summary")),
         list(Follower.objects.filter(case__in=cases).order_by("pk").values_list("user", flat=True)),
+        # the rules page (办理规则): only 淄博's city officials may change these
+        list(
+            Department.objects.order_by("pk").values_list(
+                "pk", "name", "division_prefix", "owns_level", "active"
+            )
+        ),
+        list(Department.members.through.objects.order_by("pk").values_list("pk", "user")),
+        list(
+            RoutingRule.objects.order_by("pk").values_list(
+                "category", "division_prefix", "department"
+            )
+        ),
+        list(
+            DeadlineRule.objects.order_by("pk").values_list(
+                "category", "urgency", "level", "working_days"
+            )
+        ),
+        list(UnsatisfiedRule.objects.order_by("pk").values_list("category", "outcome")),
     ]
