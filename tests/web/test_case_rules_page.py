@@ -307,3 +307,27 @@ def test_city_official_sees_the_link_and_the_page_is_cheap(
         response = client.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count("rules_staff5") >= 2
+
+
+def test_admin_edits_any_area_and_members_outside_the_pool_are_kept(
+    make_user: Any, boshan_rules: Department
+) -> None:
+    admin = make_user("rules_admin", Role.ADMIN)
+    # a member who is no longer a candidate (another city's official) stays choosable
+    outsider = make_user("rules_jinan", Role.CITY_OFFICIAL, division_prefix="3701")
+    boshan_rules.members.add(outsider)
+    city = make_user("rules_city2", Role.CITY_OFFICIAL, division_prefix="3703")
+    page = client_for(city).get(URL).content.decode()
+    assert "rules_jinan" in page
+    client = client_for(admin)
+    response = client.post(
+        URL,
+        {"op": "route", "category": "talent", "division_prefix": "", "department": boshan_rules.pk},
+    )
+    assert response.status_code == 302
+    assert RoutingRule.objects.filter(category="talent", division_prefix="").exists()
+    response = client.post(
+        URL, {"op": "members", "id": boshan_rules.pk, "members": [outsider.pk, city.pk]}
+    )
+    assert response.status_code == 302
+    assert set(boshan_rules.members.all()) == {outsider, city}

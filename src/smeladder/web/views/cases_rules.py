@@ -64,15 +64,19 @@ def departments_of(user: Any) -> QuerySet[Department]:
 
 
 def member_candidates(user: Any) -> QuerySet[User]:
-    """Officials of the city, and department staff of the city or not tied to an area (the
-    staff of a bureau usually have no division of their own)."""
+    """Officials of the city, department staff of the city or not tied to an area (the staff
+    of a bureau usually have no division of their own), and anyone already a member of one of
+    the city's departments (so saving a department's members never drops one silently)."""
     city = _city_prefix(user)
     officials = Q(
         role__in=[Role.CITY_OFFICIAL, Role.DISTRICT_OFFICIAL],
         division_prefix__startswith=city,
     ) & ~Q(division_prefix="")
     staff = Q(role=Role.DEPARTMENT) & (Q(division_prefix__startswith=city) | Q(division_prefix=""))
-    return User.objects.filter(is_active=True).filter(officials | staff).order_by("username")
+    members = Q(pk__in=departments_of(user).values("members"))
+    return User.objects.filter(Q(is_active=True) & (officials | staff) | members).order_by(
+        "username"
+    )
 
 
 def _int(value: str | None, what: str) -> int:
