@@ -100,9 +100,9 @@ class Gunicorn:
     port: int
     workers: int
     threads: int
-    worker_class: str
     command: list[str]
     log: Path
+    worker_class: str = "sync"
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the master and its live workers, from /proc:
@@ -176,7 +176,7 @@ def gunicorn(
         )
         try:
             _wait_ready(proc, port, ready_path, log)
-            yield Gunicorn(proc.pid, port, workers, threads, worker_class, command, log)
+            yield Gunicorn(proc.pid, port, workers, threads, command, log, worker_class)
         finally:
             _stop(proc)
 

@@ -70,3 +70,16 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def casework_defaults(transactional_db: None) -> None:
+    """The default deadline rules that casework's data migration writes. A transactional test
+    (every browser test) begins with whatever the previous one's flush left — and a flush
+    empties the tables migrations filled — so a test that files a request puts them back."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("smeladder.casework.migrations.0002_default_deadline_rules")
+    migration.add_defaults(apps, None)

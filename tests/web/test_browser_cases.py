@@ -49,6 +49,7 @@ def act(page: Page, case: Case, action: str, note: str = "") -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_request_filed_handled_rated_and_counted(
+    casework_defaults: None,
     live_server: Any,
     browser: Browser,  # noqa: F811 - the fixture imported above
     firms: Any,

@@ -22,6 +22,7 @@ from .test_browser import browser, shot, sign_in  # noqa: F401  (browser is a fi
 
 @pytest.mark.django_db(transaction=True)
 def test_liaison_work_and_metrics_in_the_browser(
+    casework_defaults: None,
     live_server: Any,
     browser: Browser,  # noqa: F811 - the fixture imported above
     firms: Any,
