@@ -2,10 +2,9 @@
 standard's result. The page shows each standard's outcome line only; its checks (value, band,
 points, source) and its gaps are fetched by htmx when the user opens it — the gap search is
 hundreds of engine runs per standard, and rendering every check of seven standards was half the
-page's time. Everything below the firm's name is rendered once and kept in the "assessments"
-cache, keyed by the content of the firm's facts and rows, the date, the rulebooks and engine in
-use, the viewer's edit rights, the language and the code (an edit changes the key: nothing can
-be served stale); a miss runs the engine once for every standard and renders the body.
+page's time. The outcome lines come from the "assessments" cache, keyed by the content of the
+firm's facts, the date and the rulebooks and engine in use (an edit changes the facts, so it
+changes the key: nothing can be served stale); a miss runs the engine once for every standard.
 Editing through forms: basic facts (officials) and one year's figures (officials, the firm's own
 user), written by registry/actions/edits.py (the importer's checks, audited old → new)."""
 
@@ -302,9 +301,9 @@ def _canonical(value: Any) -> Any:
 
 
 def summary_key(engine_facts: dict[str, Any], on: date) -> str:
-    """The part of the body's key that stands for its outcome lines: the content of the facts
-    the engine sees (an edit of any fact, figure, title or award gives a new key), the date and
-    the rulebooks and engine."""
+    """The cache key of one firm's outcome lines: the content of the facts the engine sees (an
+    edit of any fact, figure, title or award gives a new key), the date and the rulebooks. The
+    cached data holds codes and numbers only, no words, so the language is not part of it."""
     content = json.dumps(engine_facts, sort_keys=True, default=str, ensure_ascii=False)
     facts_digest = hashlib.sha256(content.encode()).hexdigest()
     return f"profile-summary:1:{on.isoformat()}:{rulebooks_fingerprint()}:{facts_digest}"
@@ -340,11 +339,16 @@ def summary_row(data: dict[str, Any], book: Rulebook | None) -> dict[str, Any]:
     }
 
 
-def summary_rows(facts: dict[str, Any], on: date) -> list[dict[str, Any]]:
-    """Every standard in force on `on`, outcome lines only (no checks). Not cached on their
-    own: the body they are rendered into is (``profile_body``), and a second cache write on a
-    first visit cost more than it saved."""
-    data = [_summary(result) for result in assess_all(registry_facts(facts), on)]
+def summary_rows(facts: dict[str, Any], on: date, key: str | None = None) -> list[dict[str, Any]]:
+    """Every standard in force on `on`, outcome lines only (no checks), from the cache when
+    these very facts were assessed on this date with these rulebooks before."""
+    engine_facts = registry_facts(facts)
+    cache = caches["assessments"]
+    key = key or summary_key(engine_facts, on)
+    data = cache.get(key)
+    if data is None:
+        data = [_summary(result) for result in assess_all(engine_facts, on)]
+        cache.set(key, data)
     books = {b.code: b for b in load_rulebooks()}
     return [summary_row(d, books.get(d["rulebook"])) for d in data]
 
@@ -490,7 +494,7 @@ def profile_body(
             "chart": chart_data(annual),
             "timeline": titles_timeline(children["titles"], today),
             "today": today,
-            "results": summary_rows(facts, today),
+            "results": summary_rows(facts, today, facts_key),
         }
         html = render_to_string("web/enterprise_profile_body.html", context, request)
         cache.set(key, html)
