@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection, transaction
 
+from tests.frozen_clock import clock  # noqa: F401 — the frozen-clock fixture, for every test
+
 
 @pytest.fixture
 def backend() -> str:

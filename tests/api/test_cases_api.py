@@ -6,11 +6,8 @@ casework/deadlines.py's."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,34 +29,8 @@ from smeladder.casework.models import (
 )
 from smeladder.registry.models import Enterprise
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def at(day: str, hour: int = 10) -> dt.datetime:
-    d = dt.date.fromisoformat(day)
-    return dt.datetime(d.year, d.month, d.day, hour, tzinfo=SHANGHAI)
-
-
-class Clock:
-    """django.utils.timezone.now frozen (every action and `localdate` ask it)."""
-
-    def __init__(self) -> None:
-        self.now = at("2026-09-29", 9)
-
-    def set(self, day: str, hour: int = 10) -> None:
-        self.now = at(day, hour)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    frozen = Clock()
-    with mock.patch("django.utils.timezone.now", frozen):
-        yield frozen
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,10 @@
 """A small casework world: firms in 张店 (370303) and 博山 (370304), a city department and a
-张店 one with routing rules, officials of each scope, the firms' users, department staff, and a
-clock that can be frozen (django.utils.timezone.now patched, which every action asks)."""
+张店 one with routing rules, officials of each scope, the firms' users and department staff.
+The frozen clock they are used with is the `clock` fixture of tests/frozen_clock.py."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from types import SimpleNamespace
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
@@ -16,33 +12,6 @@ from stdnum.cn import uscc as stdnum_uscc
 from smeladder.accounts.models import Role, User
 from smeladder.casework.models import Department, RoutingRule
 from smeladder.registry.models import Enterprise
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: dt.date | str, hour: int = 10) -> dt.datetime:
-    """A moment on a day in the project's time zone (Asia/Shanghai)."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = at("2026-09-29", 9)
-
-    def set(self, moment: dt.datetime | dt.date | str, hour: int = 10) -> None:
-        self.now = moment if isinstance(moment, dt.datetime) else at(moment, hour)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    frozen = Clock()
-    with mock.patch("django.utils.timezone.now", frozen):
-        yield frozen
 
 
 def _uscc(body17: str) -> str:

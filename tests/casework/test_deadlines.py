@@ -15,8 +15,7 @@ from smeladder.accounts.models import AuditEvent
 from smeladder.casework import actions
 from smeladder.casework.deadlines import compute, deadline_of
 from smeladder.casework.models import Case, CaseMessage, Level, State, SupervisionNotice
-
-from .conftest import at
+from tests.frozen_clock import at
 
 D = dt.date
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -34,31 +31,12 @@ from smeladder.casework.models import (
     RoutingRule,
     State,
 )
+from tests.frozen_clock import Clock
 
 from .conftest import client_for
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 9, 29, 9, tzinfo=SHANGHAI)
-
-    def set(self, day: str, hour: int = 10) -> None:
-        d = dt.date.fromisoformat(day)
-        self.now = dt.datetime(d.year, d.month, d.day, hour, tzinfo=SHANGHAI)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    frozen = Clock()
-    with mock.patch("django.utils.timezone.now", frozen):
-        yield frozen
 
 
 @pytest.fixture(autouse=True)

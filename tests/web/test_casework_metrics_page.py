@@ -15,7 +15,7 @@ from smeladder.casework import actions
 from smeladder.casework.metrics import refresh_metrics
 from smeladder.casework.models import Case, CaseMetric
 
-from ..casework.conftest import clock, world  # noqa: F401  (fixtures)
+from ..casework.conftest import world  # noqa: F401  (fixture)
 from ..casework.helpers import file
 from .conftest import client_for
 

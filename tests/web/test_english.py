@@ -31,8 +31,8 @@ from smeladder.screening.export import write_workbook
 from smeladder.screening.models import ScreeningRun
 
 from .test_browser import browser, shot, sign_in  # noqa: F401  (browser is a fixture)
-from .test_cases_pages import clock, w  # noqa: F401  (fixtures: frozen clock, firms and staff)
 from .test_cases_pages import file as file_case
+from .test_cases_pages import w  # noqa: F401  (fixture: firms and staff; the clock is global)
 
 PACKAGE = Path(smeladder.__file__).resolve().parent
 PO = PACKAGE / "locale/en/LC_MESSAGES/django.po"
