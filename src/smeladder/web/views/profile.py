@@ -339,12 +339,11 @@ def summary_row(data: dict[str, Any], book: Rulebook | None) -> dict[str, Any]:
     }
 
 
-def summary_rows(facts: dict[str, Any], on: date, key: str | None = None) -> list[dict[str, Any]]:
+def summary_rows(engine_facts: dict[str, Any], on: date, key: str) -> list[dict[str, Any]]:
     """Every standard in force on `on`, outcome lines only (no checks), from the cache when
-    these very facts were assessed on this date with these rulebooks before."""
-    engine_facts = registry_facts(facts)
+    these very facts were assessed on this date with these rulebooks before (`key`:
+    ``summary_key`` of the same facts and date)."""
     cache = caches["assessments"]
-    key = key or summary_key(engine_facts, on)
     data = cache.get(key)
     if data is None:
         data = [_summary(result) for result in assess_all(engine_facts, on)]
@@ -476,7 +475,8 @@ def profile_body(
         "language": get_language(),
         "script_name": request.META.get("SCRIPT_NAME", ""),
     }
-    facts_key = summary_key(registry_facts(facts), today)
+    engine_facts = registry_facts(facts)
+    facts_key = summary_key(engine_facts, today)
     cache = caches["assessments"]
     key = body_key(firm, children, facts_key, viewer)
     html = cache.get(key)
@@ -494,7 +494,7 @@ def profile_body(
             "chart": chart_data(annual),
             "timeline": titles_timeline(children["titles"], today),
             "today": today,
-            "results": summary_rows(facts, today, facts_key),
+            "results": summary_rows(engine_facts, today, facts_key),
         }
         html = render_to_string("web/enterprise_profile_body.html", context, request)
         cache.set(key, html)
